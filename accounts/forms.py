@@ -1,0 +1,54 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from .models import User
+from .phone import normalise_phone
+
+
+class PhoneLoginForm(AuthenticationForm):
+    """Log in with a mobile number in whatever form people type it (spaces, +86, full-width)."""
+
+    username = forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _("手机号码或密码不正确。"),
+        "inactive": _("该账号已停用。"),
+    }
+
+    def clean_username(self):
+        try:
+            return normalise_phone(self.cleaned_data["username"])
+        except ValidationError as error:
+            raise ValidationError(error.messages[0], code="invalid_phone") from error
+
+
+class _AdminUserFieldsMixin:
+    """Wagtail's user forms assume first_name/last_name; our people have one display name."""
+
+    first_name = None
+    last_name = None
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+
+class AdminUserCreationForm(_AdminUserFieldsMixin, UserCreationForm):
+    email = forms.EmailField(required=False, label=_("电子邮箱"))
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["phone", "display_name", "email", "birth_year", "home_town", "is_superuser", "groups"]
+
+
+class AdminUserEditForm(_AdminUserFieldsMixin, UserEditForm):
+    email = forms.EmailField(required=False, label=_("电子邮箱"))
+
+    class Meta(UserEditForm.Meta):
+        model = User
+        fields = ["phone", "display_name", "email", "birth_year", "home_town", "is_active", "is_superuser", "groups"]

@@ -1,0 +1,115 @@
+import contextlib
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .phone import mask_phone, normalise_phone, validate_phone
+
+MIN_BIRTH_YEAR = 1900
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, phone):
+        # Login forms pass what the person typed; look it up in canonical form.
+        with contextlib.suppress(ValidationError):
+            phone = normalise_phone(phone)
+        return self.get(phone=phone)
+
+    def _create_user(self, phone, password, **extra_fields):
+        user = self.model(phone=normalise_phone(phone), **extra_fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, phone, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(phone, password, **extra_fields)
+
+    def create_superuser(self, phone, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("display_name", "管理员")
+        return self._create_user(phone, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A resident or a member of staff. People log in with their mobile number."""
+
+    phone = models.CharField(
+        _("手机号码"),
+        max_length=11,
+        unique=True,
+        validators=[validate_phone],
+        help_text=_("中国大陆11位手机号，用于登录和接收短信通知。"),
+        error_messages={"unique": _("该手机号码已注册。")},
+    )
+    display_name = models.CharField(_("姓名"), max_length=50)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("出生年份"), null=True, blank=True, help_text=_("选填；用于老年大学等有年龄要求的课程。")
+    )
+    home_town = models.ForeignKey(
+        "community.Town",
+        verbose_name=_("所在乡镇/街道"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_staff = models.BooleanField(_("可进入管理后台"), default=False)
+    is_active = models.BooleanField(_("有效"), default=True)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phone__regex=r"^1[3-9][0-9]{9}$"),
+                name="user_phone_is_mainland_mobile",
+                violation_error_message=_("手机号码必须是以1开头的11位中国大陆手机号。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=MIN_BIRTH_YEAR),
+                name="user_birth_year_plausible",
+                violation_error_message=_("出生年份不合理。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name}（{self.masked_phone}）"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def clean(self):
+        super().clean()
+        if self.phone:
+            self.phone = normalise_phone(self.phone)
+        if self.birth_year is not None and self.birth_year > timezone.localdate().year:
+            raise ValidationError({"birth_year": _("出生年份不能晚于今年。")})
+
+    # Wagtail and Django admin call these to show a person's name.
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
+
+    def age_in(self, year: int) -> int | None:
+        return None if self.birth_year is None else year - self.birth_year
