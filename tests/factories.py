@@ -77,7 +77,9 @@ def site_tree():
 
 
 def provider_page(catalogue, title="罗庄子镇成人文化技术学校", kind="adult_school") -> ProviderPage:
-    provider = catalogue.add_child(instance=ProviderPage(title=title, slug=f"p{ProviderPage.objects.count()}", kind=kind))
+    provider = catalogue.add_child(
+        instance=ProviderPage(title=title, slug=f"p{ProviderPage.objects.count()}", kind=kind)
+    )
     provider.save_revision().publish()
     return provider
 

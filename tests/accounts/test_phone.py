@@ -10,16 +10,33 @@ from accounts.phone import mask_phone, normalise_phone
 
 @pytest.mark.parametrize(
     "typed",
-    ["13812345678", "138 1234 5678", "138-1234-5678", "+86 138 1234 5678", "008613812345678", "8613812345678",
-     "１３８１２３４５６７８"],
+    [
+        "13812345678",
+        "138 1234 5678",
+        "138-1234-5678",
+        "+86 138 1234 5678",
+        "008613812345678",
+        "8613812345678",
+        "１３８１２３４５６７８",
+    ],
 )
 def test_numbers_people_type_are_normalised(typed):
     assert normalise_phone(typed) == "13812345678"
 
 
 @pytest.mark.parametrize(
-    "bad", ["", "12345678901", "1381234567", "138123456789", "23812345678", "12812345678", "abcdefghijk",
-            "022-29142345", "+1 415 555 0100"],
+    "bad",
+    [
+        "",
+        "12345678901",
+        "1381234567",
+        "138123456789",
+        "23812345678",
+        "12812345678",
+        "abcdefghijk",
+        "022-29142345",
+        "+1 415 555 0100",
+    ],
 )
 def test_invalid_numbers_are_refused_with_a_message(bad):
     with pytest.raises(ValidationError) as error:

@@ -108,7 +108,7 @@ class CourseIndexPage(Page):
         verbose_name = _("课程目录")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import catalogue_facets, catalogue_filters_from_query, catalogue_page
+        from courses.selectors import catalogue_facets, catalogue_filters_from_query, catalogue_page
 
         context = super().get_context(request, *args, **kwargs)
         filters = catalogue_filters_from_query(request.GET)
@@ -151,7 +151,7 @@ class ProviderPage(Page):
         verbose_name_plural = _("办学机构")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import CatalogueFilters, catalogue_page
+        from courses.selectors import CatalogueFilters, catalogue_page
 
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = catalogue_page(
