@@ -239,5 +239,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail 8 runs its own housekeeping (search/reference index) through django-tasks; one line
+        # per task per page save is noise.
+        "django_tasks": {"level": "WARNING"},
+    },
 }

@@ -352,7 +352,8 @@ class CourseClass(Orderable):
             models.CheckConstraint(
                 condition=Q(enrol_opens__isnull=True)
                 | Q(enrol_closes__isnull=True, enrol_opens__lte=F("starts_on"))
-                | Q(enrol_opens__lte=F("enrol_closes")),
+                # Spelled out with isnull=False: a CHECK that evaluates to NULL passes.
+                | Q(enrol_closes__isnull=False, enrol_opens__lte=F("enrol_closes")),
                 name="class_enrolment_window_in_order",
                 violation_error_message=_("报名开始日期必须早于报名截止日期和开课日期。"),
             ),

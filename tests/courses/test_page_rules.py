@@ -1,0 +1,31 @@
+"""What can be created where in the page tree."""
+
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from community.models import HomePage
+from courses.models import CourseIndexPage, CoursePage, ProviderPage
+
+
+class PageTreeRulesTests(WagtailPageTestCase):
+    def test_home_sits_at_the_root_and_holds_the_catalogue(self):
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage})
+
+    def test_catalogue_holds_schools_only(self):
+        self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(CourseIndexPage, {ProviderPage})
+
+    def test_school_holds_courses_only(self):
+        self.assertAllowedParentPageTypes(ProviderPage, {CourseIndexPage})
+        self.assertAllowedSubpageTypes(ProviderPage, {CoursePage})
+
+    def test_course_is_a_leaf_under_a_school(self):
+        self.assertAllowedParentPageTypes(CoursePage, {ProviderPage})
+        self.assertAllowedSubpageTypes(CoursePage, set())
+
+    def test_courses_cannot_be_created_outside_a_school(self):
+        self.assertCanNotCreateAt(CourseIndexPage, CoursePage)
+        self.assertCanNotCreateAt(HomePage, CoursePage)
+        self.assertCanNotCreateAt(HomePage, ProviderPage)
+        self.assertCanCreateAt(ProviderPage, CoursePage)

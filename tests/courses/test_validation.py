@@ -1,0 +1,105 @@
+"""Bad class and course data is refused by model validation and by the database."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from courses.models import CourseClass
+from tests.factories import course_class, course_page
+
+
+@pytest.fixture
+def course(tree):
+    return course_page(tree["school_a"])
+
+
+def _saved_class(course, **fields):
+    item = course_class(**fields)
+    item.course = course
+    item.save()
+    return item
+
+
+def test_class_ending_before_it_starts_is_refused_by_validation(course):
+    item = course_class()
+    item.course = course
+    item.ends_on = item.starts_on - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert "结课日期不能早于开课日期" in str(error.value.message_dict["ends_on"])
+
+
+def test_class_ending_before_it_starts_is_refused_by_the_database(course):
+    item = _saved_class(course)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CourseClass.objects.filter(pk=item.pk).update(ends_on=item.starts_on - datetime.timedelta(days=3))
+
+
+def test_negative_capacity_is_refused(course):
+    item = course_class(capacity=-1)
+    item.course = course
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert "capacity" in error.value.message_dict
+    saved = _saved_class(course)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CourseClass.objects.filter(pk=saved.pk).update(capacity=-5)
+
+
+def test_capacity_below_seats_taken_is_refused_by_the_database(course):
+    item = _saved_class(course, capacity=10)
+    CourseClass.objects.filter(pk=item.pk).update(seats_taken=10)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CourseClass.objects.filter(pk=item.pk).update(capacity=9)
+
+
+def test_enrolment_window_closing_after_the_start_is_refused(course):
+    item = course_class()
+    item.course = course
+    item.enrol_closes = item.starts_on + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert "报名截止日期不能晚于开课日期" in str(error.value.message_dict["enrol_closes"])
+    saved = _saved_class(course)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CourseClass.objects.filter(pk=saved.pk).update(enrol_closes=saved.starts_on + datetime.timedelta(days=2))
+
+
+def test_enrolment_opening_after_the_start_is_refused(course):
+    item = course_class()
+    item.course = course
+    item.enrol_opens = item.starts_on + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert "enrol_opens" in error.value.message_dict
+    saved = _saved_class(course)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CourseClass.objects.filter(pk=saved.pk).update(enrol_opens=saved.starts_on + datetime.timedelta(days=2))
+
+
+def test_enrolment_window_is_open_between_its_dates(course):
+    item = course_class(starts_in_days=10)
+    today = item.starts_on - datetime.timedelta(days=10)
+    item.enrol_opens = today + datetime.timedelta(days=2)
+    assert not item.is_open_for_enrolment(today)
+    assert item.is_open_for_enrolment(today + datetime.timedelta(days=2))
+    assert item.is_open_for_enrolment(item.starts_on)
+    assert not item.is_open_for_enrolment(item.starts_on + datetime.timedelta(days=1))
+
+
+def test_negative_hours_credits_and_fee_are_refused(course):
+    for field in ("hours", "credits", "fee"):
+        setattr(course, field, Decimal("-1"))
+        with pytest.raises(ValidationError) as error:
+            course.full_clean()
+        assert field in error.value.message_dict
+        setattr(course, field, Decimal("0"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(course).objects.filter(pk=course.pk).update(fee=Decimal("-10"))
+
+
+def test_course_knows_its_school_from_the_tree(tree, course):
+    assert course.provider_id == tree["school_a"].pk
