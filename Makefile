@@ -15,7 +15,12 @@ $(BIN)/.installed: requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $@
 
-install: $(BIN)/.installed
+# Node packages for the browser tests (axe-core), reinstalled whenever package-lock.json changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
 
 setup: install
 	mkdir -p var
