@@ -1,0 +1,118 @@
+"""A school's staff member creates a course with two classes in the Wagtail admin and publishes it."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+from accounts import roles
+from courses.models import CoursePage
+from courses.services import provider_staff_add
+from tests.factories import CategoryFactory, UserFactory, VenueFactory
+
+
+def _class_form(label, starts_in, **overrides):
+    starts = timezone.localdate() + datetime.timedelta(days=starts_in)
+    data = {
+        "label": label,
+        "starts_on": starts.isoformat(),
+        "ends_on": (starts + datetime.timedelta(weeks=6)).isoformat(),
+        "schedule": "每周三 下午2:00—4:00",
+        "venue": "",
+        "capacity": "25",
+        "enrol_opens": "",
+        "enrol_closes": "",
+        "teacher": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _course_form(category, venue, classes):
+    return nested_form_data(
+        {
+            "title": "苹果树病虫害绿色防控",
+            "slug": "apple-pest-control",
+            "summary": "认识苹果树常见病虫害，掌握绿色防控方法。",
+            "category": category.pk,
+            "form": "offline",
+            "hours": "12",
+            "credits": "1",
+            "fee": "0",
+            "town": "",
+            "min_age": "",
+            "keywords": "苹果 病虫害",
+            "body": rich_text("<p>讲解腐烂病、红蜘蛛的识别与防治。</p>"),
+            "classes": inline_formset(classes),
+            "action-publish": "publish",
+        }
+    )
+
+
+@pytest.fixture
+def staff_client(client, tree):
+    staff = UserFactory(display_name="罗庄子成校教务")
+    provider_staff_add(provider=tree["school_a"], user=staff)
+    client.force_login(staff)
+    return client
+
+
+def test_provider_staff_publishes_a_course_with_two_classes(staff_client, tree):
+    category = CategoryFactory(name="农业技术")
+    venue = VenueFactory()
+    url = reverse("wagtailadmin_pages:add", args=("courses", "coursepage", tree["school_a"].pk))
+    classes = [_class_form("春季班", 20, venue=venue.pk), _class_form("秋季班", 120, venue=venue.pk)]
+    response = staff_client.post(url, _course_form(category, venue, classes))
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    course = CoursePage.objects.get(slug="apple-pest-control")
+    assert course.live
+    assert course.provider_id == tree["school_a"].pk
+    assert sorted(course.classes.values_list("label", flat=True)) == ["春季班", "秋季班"]
+    catalogue = staff_client.get(tree["catalogue"].url).content.decode()
+    assert "苹果树病虫害绿色防控" in catalogue
+
+
+def test_admin_refuses_a_class_that_ends_before_it_starts(staff_client, tree):
+    category = CategoryFactory(name="农业技术")
+    venue = VenueFactory()
+    url = reverse("wagtailadmin_pages:add", args=("courses", "coursepage", tree["school_a"].pk))
+    starts = timezone.localdate() + datetime.timedelta(days=30)
+    bad = _class_form("倒置班", 30, ends_on=(starts - datetime.timedelta(days=1)).isoformat())
+    response = staff_client.post(url, _course_form(category, venue, [bad]))
+    assert response.status_code == 200
+    assert "结课日期不能早于开课日期" in response.content.decode()
+    assert not CoursePage.objects.filter(slug="apple-pest-control").exists()
+
+
+def test_admin_refuses_negative_capacity_and_late_enrolment_window(staff_client, tree):
+    category = CategoryFactory(name="农业技术")
+    venue = VenueFactory()
+    url = reverse("wagtailadmin_pages:add", args=("courses", "coursepage", tree["school_a"].pk))
+    starts = timezone.localdate() + datetime.timedelta(days=30)
+    bad = _class_form("坏班", 30, capacity="-3", enrol_closes=(starts + datetime.timedelta(days=5)).isoformat())
+    response = staff_client.post(url, _course_form(category, venue, [bad]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "报名截止日期不能晚于开课日期" in html
+    assert "确保该值大于或等于0" in html  # the capacity field's own message
+    assert not CoursePage.objects.filter(slug="apple-pest-control").exists()
+
+
+def test_staff_of_one_school_cannot_add_a_course_under_another(staff_client, tree):
+    category = CategoryFactory(name="农业技术")
+    url = reverse("wagtailadmin_pages:add", args=("courses", "coursepage", tree["school_b"].pk))
+    response = staff_client.post(url, _course_form(category, VenueFactory(), []))
+    assert response.status_code in (302, 403)
+    assert not CoursePage.objects.filter(slug="apple-pest-control").exists()
+
+
+def test_residents_cannot_reach_the_admin(client, tree):
+    from django.contrib.auth.models import Group
+
+    resident = UserFactory(groups=[Group.objects.get(name=roles.RESIDENT)])
+    client.force_login(resident)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
