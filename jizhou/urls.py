@@ -4,6 +4,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from community import preferences
+
 from .api import api
 
 urlpatterns = [
@@ -13,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("search/", include("search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("preferences/elder-mode/", preferences.elder_mode, name="elder_mode"),
+    path("preferences/text-size/", preferences.text_size, name="text_size"),
 ]
 
 if settings.DEBUG:
