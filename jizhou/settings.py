@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +153,14 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE = {
+    # Reminders for classes starting tomorrow: hourly in the daytime (no texts at night), so a missed run
+    # is caught up by the next one; each learner's reminder is recorded and sent once.
+    "courses-class-reminders": {
+        "task": "courses.tasks.send_class_reminders",
+        "schedule": crontab(minute=0, hour="9-20"),
+    },
+}
 
 # --- Search ---------------------------------------------------------------------------------
 
@@ -215,6 +224,13 @@ WAGTAILUSERS_PASSWORD_REQUIRED = True
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@jizhou-learning.local")
 
+# SMS: see accounts/sms.py. Production sets SMS_BACKEND=accounts.sms.HttpSmsGateway and the gateway URL/key.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleSmsBackend")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "蓟州终身学习网")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", "")
+
 # --- Security -------------------------------------------------------------------------------
 
 # HTTPS-only cookies and redirects follow DEBUG unless set explicitly (a TLS-terminating proxy
@@ -244,5 +260,7 @@ LOGGING = {
         # Wagtail 8 runs its own housekeeping (search/reference index) through django-tasks; one line
         # per task per page save is noise.
         "django_tasks": {"level": "WARNING"},
+        # Eager Celery tasks (no broker) would log a "succeeded" line each.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
