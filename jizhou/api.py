@@ -43,3 +43,4 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError):
 
 # Routers are added here, one line per app, e.g.:
 # api.add_router("/courses/", "search.api.router")
+api.add_router("/courses/", "search.api.router")

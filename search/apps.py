@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "course_search"
     verbose_name = _("课程搜索")
+
+    def ready(self):
+        from . import signals  # noqa: F401 — connects the indexing signal handlers

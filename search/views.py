@@ -1,20 +1,62 @@
-from urllib.parse import urlencode
+"""The search page and suggestions-as-you-type. Both are public: they show only live courses."""
 
-from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
-from courses.models import CoursePage
+from courses.selectors import catalogue_facets
 
-MAX_QUERY_LENGTH = 100
+from .query import FacetValue, Sort, search_request_from_query
+from .selectors import course_search, course_suggestions
+
+SUGGEST_MAX_CHARS = 30
+STARTS_WITHIN_CHOICES = [(7, _("一周内开课")), (30, _("一个月内开课")), (90, _("三个月内开课"))]
 
 
+def _options(choices: list[tuple[str, str]], counted: list[FacetValue] | None) -> list[FacetValue]:
+    """Every choice with its count in the current results (or no count before a search)."""
+    counts = {f.value: f.count for f in counted or []} if counted is not None else None
+    return [FacetValue(value, label, counts.get(value, 0) if counts is not None else None) for value, label in choices]
+
+
+@require_GET
 def search(request):
-    """Course search over the live catalogue (Wagtail's database backend for now)."""
-    query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
-    results = Paginator([], 12).get_page(1)
-    if query:
-        courses = CoursePage.objects.live().select_related("category", "provider").search(query)
-        results = Paginator(courses, 12).get_page(request.GET.get("page"))
-    return render(
-        request, "search/search.html", {"query": query, "results": results, "query_string": urlencode({"q": query})}
-    )
+    search_request = search_request_from_query(request.GET)
+    searched = bool(search_request.q.strip()) or search_request.filters_active
+    response = course_search(search_request) if searched else None
+    facets = response.facets if response else {}
+    choices = catalogue_facets()
+
+    def counted(name):
+        return facets.get(name, []) if response else None
+
+    options = {
+        "category": _options([(c.slug, c.name) for c in choices.categories], counted("category")),
+        "audience": _options([(a.slug, a.name) for a in choices.audiences], counted("audience")),
+        "form": _options([(v, str(label)) for v, label in choices.forms], counted("form")),
+        "provider": _options([(str(p.pk), p.title) for p in choices.providers], counted("provider")),
+        "town": _options([(t.slug, t.name) for t in choices.towns], counted("town")),
+    }
+    context = {
+        "search": search_request,
+        "query": search_request.q.strip()[:100],
+        "response": response,
+        "options": options,
+        "selected_provider": str(search_request.provider or ""),
+        "sorts": Sort.CHOICES,
+        "starts_choices": STARTS_WITHIN_CHOICES,
+    }
+    if response:
+        context["previous_query"] = search_request.as_query_string(page=max(1, response.page - 1))
+        context["next_query"] = search_request.as_query_string(page=response.page + 1)
+        if response.suggestion:
+            context["suggestion_query"] = search_request.as_query_string(q=response.suggestion, page=1)
+    return render(request, "search/search.html", context)
+
+
+@require_GET
+def suggest(request):
+    prefix = (request.GET.get("q") or "").strip()[:SUGGEST_MAX_CHARS]
+    suggestions = course_suggestions(prefix) if prefix else []
+    return JsonResponse({"suggestions": suggestions})

@@ -1,0 +1,291 @@
+"""Text analysis shared by every engine: Chinese words (jieba), pinyin, synonyms, query parsing.
+
+Neither SQLite FTS5 nor PostgreSQL segments Chinese, so words are cut here in Python and stored
+space-separated; the databases only split on spaces. Each word is indexed with its full pinyin and
+initials (梨树 → 梨树 lishu ls), plus its single characters so a one-character query (梨) finds 梨树.
+
+jieba's dictionary takes about a second to load: it is loaded lazily, once per process, on the first
+analysis, never at import time.
+"""
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+DOMAIN_DICTIONARY = Path(__file__).parent / "data" / "domain_dict.txt"
+DICTIONARY_VERSION_KEY = "course_search:dictionary-version"
+SYNONYMS_VERSION_KEY = "course_search:synonyms-version"
+VERSION_CHECK_SECONDS = 10
+MAX_QUERY_CHARS = 100
+MAX_QUERY_GROUPS = 12
+# Words residents add around what they want ("我想学书法的课程"): dropped from queries unless nothing else is left.
+QUERY_STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "我",
+        "我们",
+        "想",
+        "想要",
+        "要",
+        "学",
+        "学习",
+        "学学",
+        "怎么",
+        "如何",
+        "一下",
+        "哪里",
+        "有",
+        "有没有",
+        "吗",
+        "呢",
+        "啊",
+        "课",
+        "课程",
+        "培训",
+        "班",
+        "在",
+    ]
+)
+
+# A "run" is either Chinese characters or ASCII letters/digits; everything else separates terms.
+_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
+_CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+
+_lock = threading.Lock()
+_state: dict = {"tokenizer": None, "version": None, "checked": 0.0, "synonyms": None, "synonyms_version": None}
+
+
+def is_cjk(term: str) -> bool:
+    return bool(_CJK.match(term))
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Full-width → half-width, traditional → simplified, lower case."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        text = _t2s().convert(text)
+    return text.lower()
+
+
+def _extra_words() -> list[str]:
+    """Words staff added (DictionaryWord) and the names of towns, schools and categories."""
+    from community.models import Town
+    from courses.models import Audience, Category, ProviderPage
+
+    from .models import DictionaryWord
+
+    words = list(DictionaryWord.objects.values_list("word", flat=True))
+    words += list(Town.objects.values_list("name", flat=True))
+    words += list(ProviderPage.objects.values_list("title", flat=True))
+    words += list(Category.objects.values_list("name", flat=True))
+    words += list(Audience.objects.values_list("name", flat=True))
+    return words
+
+
+def _version(key: str) -> str:
+    return str(cache.get(key) or "0")
+
+
+def bump_dictionary_version() -> None:
+    cache.set(DICTIONARY_VERSION_KEY, str(time.time()), None)
+    _state["checked"] = 0.0
+
+
+def bump_synonyms_version() -> None:
+    cache.set(SYNONYMS_VERSION_KEY, str(time.time()), None)
+    _state["checked"] = 0.0
+
+
+def _refresh_due() -> bool:
+    now = time.monotonic()
+    if now - _state["checked"] < VERSION_CHECK_SECONDS:
+        return False
+    _state["checked"] = now
+    return True
+
+
+def tokenizer():
+    """The process-wide jieba tokenizer with the domain dictionary, reloaded when staff change words."""
+    with _lock:
+        if _state["tokenizer"] is not None and not _refresh_due():
+            return _state["tokenizer"]
+        version = _version(DICTIONARY_VERSION_KEY)
+        if _state["tokenizer"] is not None and version == _state["version"]:
+            return _state["tokenizer"]
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tok = _state["tokenizer"] or jieba.Tokenizer()
+        tok.initialize()
+        if _state["tokenizer"] is None:
+            tok.load_userdict(str(DOMAIN_DICTIONARY))
+        try:
+            for word in _extra_words():
+                word = normalize(word).strip()
+                if word and " " not in word:
+                    tok.add_word(word, freq=30000)
+        except Exception:  # noqa: BLE001 — the database may not be migrated yet (first migrate, checks)
+            logger.warning("search dictionary: could not read extra words from the database", exc_info=True)
+        _state["tokenizer"], _state["version"] = tok, version
+        return tok
+
+
+def synonyms() -> dict[str, frozenset[str]]:
+    """word → every word of its synonym group (including itself), from the Synonym snippet."""
+    version = _version(SYNONYMS_VERSION_KEY)
+    if _state["synonyms"] is not None and version == _state["synonyms_version"]:
+        return _state["synonyms"]
+    from .models import Synonym
+
+    mapping: dict[str, set[str]] = {}
+    for group in Synonym.objects.values_list("terms", flat=True):
+        words = {w for w in (normalize(t).strip() for t in re.split(r"[\s,，、=;；]+", group)) if w}
+        for word in words:
+            mapping.setdefault(word, set()).update(words)
+    _state["synonyms"] = {word: frozenset(group) for word, group in mapping.items()}
+    _state["synonyms_version"] = version
+    return _state["synonyms"]
+
+
+@lru_cache(maxsize=50_000)
+def pinyin_forms(word: str) -> tuple[str, str]:
+    """梨树 → ("lishu", "ls")."""
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(word, errors="ignore")
+    return "".join(syllables), "".join(s[0] for s in syllables if s)
+
+
+def _runs(text: str) -> list[str]:
+    return _RUN.findall(text)
+
+
+def words(text: str, *, search_mode: bool = True) -> list[str]:
+    """Chinese words and latin/digit runs of `text` (normalised). Search mode adds the sub-words."""
+    tok = tokenizer()
+    out: list[str] = []
+    for run in _runs(normalize(text)):
+        if not is_cjk(run):
+            out.append(run)
+            continue
+        pieces = tok.cut_for_search(run) if search_mode else tok.cut(run)
+        out.extend(piece for piece in pieces if piece.strip())
+    return out
+
+
+def index_terms(text: str) -> str:
+    """The space-separated terms stored for `text`: words, their pinyin and initials, single characters."""
+    terms: list[str] = []
+    for word in words(text, search_mode=True):
+        terms.append(word)
+        if is_cjk(word):
+            full, initials = pinyin_forms(word)
+            if full:
+                terms.append(full)
+            if len(word) > 1:
+                if len(initials) > 1:
+                    terms.append(initials)
+                terms.extend(word)
+    return " ".join(terms)
+
+
+# --- Queries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    prefix: bool = False
+
+
+# An alternative is a conjunction of terms; a group is a disjunction of alternatives; a query is a
+# conjunction of groups. Every engine renders this one structure in its own syntax.
+Alternative = tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    source: str
+    alternatives: tuple[Alternative, ...]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    groups: tuple[Group, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    @property
+    def highlight_words(self) -> set[str]:
+        return {t.text for g in self.groups for alt in g.alternatives for t in alt}
+
+
+def _phrase(word: str) -> Alternative:
+    """A synonym of several words (微信聊天) must match all of them."""
+    pieces = [p for p in words(word, search_mode=False)] or [word]
+    return tuple(Term(p) for p in pieces)
+
+
+def parse_query(text: str, *, relaxed: bool = False) -> ParsedQuery:
+    """Turn what a resident typed into groups of alternatives.
+
+    Strict: each Chinese word or its synonyms; latin runs are pinyin (or English words) matched as
+    prefixes, several typed with spaces are joined (`li shu` = `lishu`).
+    Relaxed (used when strict finds nothing): a Chinese word also matches by its pinyin (homophone
+    typos such as 果数 → 果树) or by all of its characters, and spaced latin words one by one.
+    """
+    normalized = normalize(text)[:MAX_QUERY_CHARS]
+    syn = synonyms()
+    groups: list[Group] = []
+    latin: list[str] = []
+
+    def flush_latin():
+        if not latin:
+            return
+        alternatives: list[Alternative] = [(Term("".join(latin), prefix=True),)]
+        if relaxed and len(latin) > 1:
+            alternatives.append(tuple(Term(w, prefix=True) for w in latin))
+        groups.append(Group(" ".join(latin), tuple(alternatives)))
+        latin.clear()
+
+    for word in words(normalized, search_mode=False):
+        if not is_cjk(word):
+            latin.append(word)
+            continue
+        flush_latin()
+        alternatives: list[Alternative] = [(Term(word),)]
+        for other in sorted(syn.get(word, ())):
+            if other != word:
+                alternatives.append(_phrase(other))
+        if relaxed and len(word) > 1:
+            alternatives.append((Term(pinyin_forms(word)[0]),))
+            alternatives.append(tuple(Term(ch) for ch in word))
+        groups.append(Group(word, tuple(dict.fromkeys(alternatives))))
+    flush_latin()
+    meaningful = [g for g in groups if g.source not in QUERY_STOPWORDS]
+    groups = meaningful or groups
+    # Drop repeated words and keep the query bounded, whatever was pasted in.
+    unique = list({g.source: g for g in groups}.values())[:MAX_QUERY_GROUPS]
+    return ParsedQuery(text=normalized, groups=tuple(unique))

@@ -1,0 +1,105 @@
+"""GET /api/v1/courses/: the course search as JSON, the same service as the search page."""
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from .query import FacetValue, search_request_from_query
+from .selectors import course_search
+
+router = Router(tags=["课程搜索"])
+API_PAGE_SIZE = 20
+
+
+class NextClassOut(Schema):
+    id: int
+    starts: str
+    town: str | None
+    seats_left: int
+
+
+class CourseOut(Schema):
+    id: int
+    title: str
+    url: str
+    provider: str | None
+    category: str | None
+    summary: str
+    highlight: str
+    next_class: NextClassOut | None
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class FacetsOut(Schema):
+    category: list[FacetValueOut] = []
+    audience: list[FacetValueOut] = []
+    form: list[FacetValueOut] = []
+    provider: list[FacetValueOut] = []
+    town: list[FacetValueOut] = []
+    free: int = 0
+    starts_within: int = 0
+    open_seats: int = 0
+
+
+class CourseSearchOut(Schema):
+    count: int
+    page: int
+    num_pages: int
+    results: list[CourseOut]
+    facets: FacetsOut
+    suggestion: str | None
+
+
+def _course(hit) -> dict:
+    course = hit.course
+    next_class = course.next_class
+    return {
+        "id": course.pk,
+        "title": course.title,
+        "url": course.url or "",
+        "provider": course.provider.title if course.provider else None,
+        "category": course.category.name if course.category else None,
+        "summary": course.summary,
+        "highlight": str(hit.highlight),
+        "next_class": {
+            "id": next_class.pk,
+            "starts": next_class.starts_on.isoformat(),
+            "town": next_class.venue.town.name if next_class.venue else None,
+            "seats_left": next_class.seats_left,
+        }
+        if next_class
+        else None,
+    }
+
+
+def _facets(facets: dict) -> dict:
+    return {
+        name: [vars(v) for v in value]
+        if isinstance(value, list) and value and isinstance(value[0], FacetValue)
+        else value
+        for name, value in facets.items()
+    }
+
+
+@router.get(
+    "/",
+    response=CourseSearchOut,
+    summary="搜索课程",
+    description="q: 汉字、拼音或首字母；筛选: category, audience, form, provider, town (slug/id), free=1, "
+    "starts_within=天数, open_seats=1；sort: relevance|soonest|newest；page 从 1 开始。结果按相关度排序。",
+)
+def courses_search(request: HttpRequest):
+    """Public: lists only live courses. Bad parameters are ignored rather than refused."""
+    response = course_search(search_request_from_query(request.GET, page_size=API_PAGE_SIZE))
+    return {
+        "count": response.total,
+        "page": response.page,
+        "num_pages": response.num_pages,
+        "results": [_course(hit) for hit in response.hits],
+        "facets": _facets(response.facets),
+        "suggestion": response.suggestion,
+    }

@@ -1,0 +1,24 @@
+"""Engine choice: Elasticsearch when ELASTICSEARCH_URL is set, else the database engine."""
+
+from functools import lru_cache
+
+from django.conf import settings
+
+from .base import EngineResult, SearchEngine
+from .database import DatabaseEngine
+
+__all__ = ["EngineResult", "SearchEngine", "DatabaseEngine", "database_engine", "configured_engine"]
+
+
+@lru_cache(maxsize=1)
+def database_engine() -> DatabaseEngine:
+    return DatabaseEngine()
+
+
+def configured_engine() -> SearchEngine:
+    url = getattr(settings, "ELASTICSEARCH_URL", "")
+    if url:
+        from .elasticsearch import elasticsearch_engine
+
+        return elasticsearch_engine(url)
+    return database_engine()

@@ -1,0 +1,54 @@
+"""Highlighted snippets: show residents why a course matched, whichever engine found it."""
+
+import re
+
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from .analysis import ParsedQuery, is_cjk, normalize, pinyin_forms, words
+
+SNIPPET_CHARS = 90
+
+
+def plain_text(html: str) -> str:
+    return re.sub(r"\s+", " ", strip_tags(html or "").replace("&nbsp;", " ")).strip()
+
+
+def _marks(parsed: ParsedQuery, text: str) -> list[str]:
+    """The strings of `text` to mark: query words and synonyms, and words whose pinyin was typed."""
+    wanted = {w for w in parsed.highlight_words if is_cjk(w) or len(w) > 1}
+    latin = [w for w in wanted if not is_cjk(w)]
+    if latin:
+        for word in set(words(text, search_mode=True)):
+            if is_cjk(word) and len(word) > 1:
+                full, initials = pinyin_forms(word)
+                if any(full.startswith(t) or (len(t) > 1 and initials == t) for t in latin):
+                    wanted.add(word)
+    return sorted(wanted, key=len, reverse=True)
+
+
+def highlight(parsed: ParsedQuery, *, title: str, summary: str, body_html: str) -> SafeString:
+    """A short, escaped snippet with <mark> around matches; the summary when nothing is marked."""
+    text = plain_text(f"{summary} {plain_text(body_html)}")
+    if not parsed or not text:
+        return mark_safe(escape(text[:SNIPPET_CHARS]))  # noqa: S308 — escaped just above
+    marks = _marks(parsed, normalize(title + " " + text))
+    if not marks:
+        return mark_safe(escape(text[:SNIPPET_CHARS]))  # noqa: S308
+    pattern = re.compile("|".join(re.escape(m) for m in marks), re.IGNORECASE)
+    # Normalisation (full-width, traditional) keeps lengths, so positions in `normalized` match `text`.
+    normalized = normalize(text)
+    if len(normalized) != len(text):
+        normalized = text
+    first = pattern.search(normalized)
+    start = max(0, (first.start() if first else 0) - 20)
+    end = min(len(text), start + SNIPPET_CHARS)
+    parts, position = [], start
+    for match in pattern.finditer(normalized, start, end):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
+        position = match.end()
+    parts.append(escape(text[position:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(prefix + "".join(parts) + suffix)  # noqa: S308 — every piece was escaped
