@@ -113,3 +113,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def age_in(self, year: int) -> int | None:
         return None if self.birth_year is None else year - self.birth_year
+
+
+class CodePurpose(models.TextChoices):
+    REGISTER = "register", _("注册")
+    LOGIN = "login", _("登录")
+    RESET = "reset", _("找回密码")
+
+
+class PhoneCode(models.Model):
+    """An SMS verification code: stored hashed, expires, used at most once, a few wrong guesses allowed."""
+
+    phone = models.CharField(max_length=11, validators=[validate_phone])
+    purpose = models.CharField(max_length=10, choices=CodePurpose.choices)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["phone", "purpose", "-created_at"], name="phonecode_lookup_idx")]
+
+    def __str__(self):
+        return f"{mask_phone(self.phone)} · {self.get_purpose_display()}"

@@ -10,8 +10,24 @@ from .catalogue import (
     ProviderKind,
     ProviderPage,
 )
+from .enrolment import (
+    ACTIVE_STATUSES,
+    Attendance,
+    AttendanceMethod,
+    Enrolment,
+    EnrolmentStatus,
+    Meeting,
+    PhoneReveal,
+)
 
 __all__ = [
+    "ACTIVE_STATUSES",
+    "Attendance",
+    "AttendanceMethod",
+    "Enrolment",
+    "EnrolmentStatus",
+    "Meeting",
+    "PhoneReveal",
     "Audience",
     "Category",
     "CourseClass",

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -208,6 +208,20 @@ class CoursePage(Page):
     min_age = models.PositiveSmallIntegerField(
         _("最低年龄"), null=True, blank=True, help_text=_("如老年大学课程要求年满50周岁；不限则留空。")
     )
+    eligible_towns = ParentalManyToManyField(
+        "community.Town",
+        verbose_name=_("限报乡镇"),
+        blank=True,
+        related_name="+",
+        help_text=_("只招本乡镇居民时勾选；不限则不选。学员须在个人资料中填写所在乡镇。"),
+    )
+    completion_attendance_percent = models.PositiveSmallIntegerField(
+        _("结业出勤率（%）"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("出勤学时达到全部课次学时的这一比例即自动结业；留空则由学校手动确认结业。"),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -217,6 +231,8 @@ class CoursePage(Page):
                 FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
                 FieldRowPanel([FieldPanel("hours"), FieldPanel("credits"), FieldPanel("fee")]),
                 FieldRowPanel([FieldPanel("town"), FieldPanel("min_age")]),
+                FieldPanel("eligible_towns", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("completion_attendance_percent"),
             ],
             heading=_("课程信息"),
         ),
@@ -246,6 +262,10 @@ class CoursePage(Page):
             models.CheckConstraint(condition=Q(hours__gte=0), name="course_hours_not_negative"),
             models.CheckConstraint(condition=Q(credits__gte=0), name="course_credits_not_negative"),
             models.CheckConstraint(condition=Q(fee__gte=0), name="course_fee_not_negative"),
+            models.CheckConstraint(
+                condition=Q(completion_attendance_percent__isnull=True) | Q(completion_attendance_percent__lte=100),
+                name="course_completion_percent_at_most_100",
+            ),
         ]
 
     @property
@@ -307,6 +327,11 @@ class CourseClass(Orderable):
     )
     capacity = models.PositiveIntegerField(_("名额"), help_text=_("可报名的学员人数。"))
     seats_taken = models.PositiveIntegerField(_("已报名"), default=0, editable=False)
+    waitlist_limit = models.PositiveIntegerField(
+        _("候补人数上限"), null=True, blank=True, help_text=_("留空表示不限；填0表示满员后不接受候补。")
+    )
+    # The last arrival number handed out (see courses.models.enrolment); only services change it.
+    arrivals = models.PositiveIntegerField(_("报名序号"), default=0, editable=False)
     enrol_opens = models.DateField(_("报名开始"), null=True, blank=True, help_text=_("留空表示现在即可报名。"))
     enrol_closes = models.DateField(
         _("报名截止"), null=True, blank=True, help_text=_("留空表示开课前一直可报名；不能晚于开课日期。")
@@ -325,7 +350,7 @@ class CourseClass(Orderable):
         FieldPanel("label"),
         FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
         FieldPanel("schedule"),
-        FieldRowPanel([FieldPanel("venue"), FieldPanel("capacity")]),
+        FieldRowPanel([FieldPanel("venue"), FieldPanel("capacity"), FieldPanel("waitlist_limit")]),
         FieldRowPanel([FieldPanel("enrol_opens"), FieldPanel("enrol_closes")]),
         FieldPanel("teacher"),
     ]
@@ -380,6 +405,9 @@ class CourseClass(Orderable):
     @property
     def seats_left(self) -> int:
         return max(self.capacity - self.seats_taken, 0)
+
+    def has_started(self, today: datetime.date | None = None) -> bool:
+        return (today or timezone.localdate()) >= self.starts_on
 
     @property
     def enrolment_window(self) -> tuple[datetime.date | None, datetime.date]:

@@ -1,0 +1,114 @@
+"""Sending SMS through a pluggable backend, chosen by settings.SMS_BACKEND (like Django's EMAIL_BACKEND).
+
+- ConsoleSmsBackend: development; prints the message (the body only while DEBUG is on).
+- FileSmsBackend: appends one JSON line per message to SMS_FILE_PATH; lets a separate process
+  (a Celery worker in the task tests, a developer's `tail -f`) see what was sent.
+- LocmemSmsBackend: keeps messages in `accounts.sms.outbox` for the tests of the process itself.
+- HttpSmsGateway: production; POSTs JSON to SMS_GATEWAY_URL with the key in a header.
+
+Full phone numbers and message bodies (which may carry codes) never go to the logs.
+"""
+
+import json
+import logging
+import sys
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .phone import mask_phone
+
+logger = logging.getLogger(__name__)
+
+outbox: list["SmsMessage"] = []
+_file_lock = threading.Lock()
+
+
+class SmsError(Exception):
+    """The message could not be handed to the gateway."""
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    phone: str
+    body: str
+
+
+class BaseSmsBackend:
+    def send(self, message: SmsMessage) -> None:
+        raise NotImplementedError
+
+
+class ConsoleSmsBackend(BaseSmsBackend):
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+
+    def send(self, message: SmsMessage) -> None:
+        body = message.body if settings.DEBUG else "（正文仅在开发模式下显示）"
+        self.stream.write(f"[SMS → {mask_phone(message.phone)}] {body}\n")
+        self.stream.flush()
+
+
+class LocmemSmsBackend(BaseSmsBackend):
+    def send(self, message: SmsMessage) -> None:
+        outbox.append(message)
+
+
+class FileSmsBackend(BaseSmsBackend):
+    def send(self, message: SmsMessage) -> None:
+        path = settings.SMS_FILE_PATH
+        if not path:
+            raise SmsError("SMS_FILE_PATH is not set")
+        with _file_lock, open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(message), ensure_ascii=False) + "\n")
+
+
+class HttpSmsGateway(BaseSmsBackend):
+    """A JSON-over-HTTPS SMS gateway: {"phone", "sign", "content"} with `Authorization: Bearer <key>`.
+
+    Chinese SMS providers differ in field names; an adapter subclass overrides `payload()`.
+    """
+
+    timeout = 10
+
+    def __init__(self, url: str | None = None, key: str | None = None, sign: str | None = None):
+        self.url = url or settings.SMS_GATEWAY_URL
+        self.key = key or settings.SMS_GATEWAY_KEY
+        self.sign = sign or settings.SMS_SIGN_NAME
+        if not self.url:
+            raise SmsError("SMS_GATEWAY_URL is not set")
+
+    def payload(self, message: SmsMessage) -> dict:
+        return {"phone": message.phone, "sign": self.sign, "content": message.body}
+
+    def send(self, message: SmsMessage) -> None:
+        request = urllib.request.Request(  # noqa: S310 — the URL is operator configuration, not user input
+            self.url,
+            data=json.dumps(self.payload(message), ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json; charset=utf-8", "Authorization": f"Bearer {self.key}"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        except (urllib.error.URLError, TimeoutError) as error:
+            logger.warning("SMS gateway unreachable for %s: %s", mask_phone(message.phone), error)
+            raise SmsError("SMS gateway unreachable") from error
+        if not 200 <= status < 300:
+            logger.warning("SMS gateway refused message to %s: HTTP %s", mask_phone(message.phone), status)
+            raise SmsError(f"SMS gateway answered HTTP {status}")
+
+
+def get_backend() -> BaseSmsBackend:
+    return import_string(settings.SMS_BACKEND)()
+
+
+def send_sms(*, phone: str, body: str) -> None:
+    get_backend().send(SmsMessage(phone=phone, body=body))
+    logger.info("SMS sent to %s", mask_phone(phone))
