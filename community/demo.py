@@ -190,7 +190,7 @@ def demo_load(catalogue_file: Path = CATALOGUE_FILE, today: datetime.date | None
 
     resident_group = Group.objects.get(name=roles.RESIDENT)
     for index, (name, birth_year, town) in enumerate(RESIDENTS):
-        resident = _user(f"137000000{index:02d}", name, report, birth_year=birth_year, home_town=towns[town])
+        resident = _user(f"137000000{index:02d}", name, report, birth_year=birth_year, home_town=towns.get(town))
         resident.groups.add(resident_group)
     report.logins.append(("居民（示例）", "13700000000", DEMO_PASSWORD))
 
