@@ -5,7 +5,7 @@ Errors share one shape: {"detail": "<reason in Chinese>", "code": "<machine code
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 api = NinjaAPI(
     title="蓟州终身学习网 API",
@@ -41,6 +41,24 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError):
     return api.create_response(request, {"detail": "请先登录。", "code": "unauthenticated"}, status=401)
 
 
+_HTTP_ERRORS = {
+    400: ("bad_request", "请求格式不正确（例如JSON无法解析）。"),
+    403: ("forbidden", "没有权限进行此操作。"),
+    404: ("not_found", "没有找到。"),
+    405: ("method_not_allowed", "不支持这种请求方法。"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试。"),
+}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    # django-ninja's own refusals (unparseable JSON, CSRF…) in the same shape as ours.
+    code, detail = _HTTP_ERRORS.get(exc.status_code, ("error", "请求无法处理。"))
+    return api.create_response(request, {"detail": detail, "code": code}, status=exc.status_code)
+
+
 # Routers are added here, one line per app, e.g.:
 # api.add_router("/courses/", "search.api.router")
 api.add_router("/courses/", "search.api.router")
+api.add_router("/auth/", "accounts.api_auth.router")
+api.add_router("/", "courses.api.router")
