@@ -91,3 +91,28 @@ def small_catalogue(tree, indexed):
         }
 
     return indexed(build)
+
+
+ENGINES = ["database", "elasticsearch"]
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request, settings):
+    """Every behavioural test runs on each engine: the database engine (SQLite or PostgreSQL, per
+    DATABASE_URL) always; Elasticsearch only when ELASTICSEARCH_URL points at a cluster."""
+    import os
+    import uuid
+
+    if request.param == "database":
+        settings.ELASTICSEARCH_URL = ""
+        yield "database"
+        return
+    url = os.environ.get("ELASTICSEARCH_URL", "")
+    if not url:
+        pytest.skip("Elasticsearch contract tests run when ELASTICSEARCH_URL is set")
+    settings.ELASTICSEARCH_URL = url
+    settings.ELASTICSEARCH_INDEX = f"test-jizhou-courses-{uuid.uuid4().hex[:8]}"
+    from search.engines import configured_engine
+
+    yield "elasticsearch"
+    configured_engine().clear()

@@ -1,0 +1,347 @@
+"""The Elasticsearch 8 engine (elasticsearch.dsl): the same contract as the database engine.
+
+Text is indexed twice: the raw fields with Elasticsearch's built-in `cjk` analyzer (bigrams, no
+plugin needed), and the terms cut in Python (jieba words, pinyin, initials, characters) with the
+`whitespace` analyzer, so pinyin and synonyms behave exactly as in the database engine. Facets are
+aggregations through FacetedSearch; classes are nested documents so "starting within N days" and
+"open seats" are queries on dates relative to today.
+
+When the cluster cannot be reached the engine raises EngineUnavailable; the selector then answers
+from the database engine, which is always kept up to date. After a failure the cluster is left alone
+for a short while, so residents do not each wait for a timeout.
+"""
+
+import datetime
+import logging
+import threading
+import time
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils import timezone
+from elasticsearch import ApiError, ConnectionError, ConnectionTimeout, Elasticsearch, NotFoundError, TransportError
+from elasticsearch.dsl import (
+    Boolean,
+    Date,
+    Document,
+    FacetedSearch,
+    Float,
+    InnerDoc,
+    Integer,
+    Keyword,
+    Nested,
+    Q,
+    TermsFacet,
+    Text,
+)
+
+from ..analysis import ParsedQuery, Term
+from ..documents import CourseFacts
+from ..query import FacetValue, SearchRequest, Sort
+from .base import FACET_STARTS_WITHIN_DEFAULT, EngineResult, SearchEngine
+from .database import OPEN_CLASS_BOOST
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+TERM_FIELDS = {"title_terms": 10.0, "keyword_terms": 5.0, "summary_terms": 2.5, "body_terms": 1.0}
+UNREACHABLE = (ConnectionError, ConnectionTimeout, TransportError)
+
+
+class ClassDoc(InnerDoc):
+    id = Integer()
+    starts_on = Date()
+    ends_on = Date()
+    enrol_opens = Date()
+    enrol_closes = Date()
+    seats_left = Integer()
+
+
+class CourseDocument(Document):
+    title = Text(analyzer="cjk")
+    keywords = Text(analyzer="cjk")
+    summary = Text(analyzer="cjk")
+    body = Text(analyzer="cjk")
+    title_terms = Text(analyzer="whitespace")
+    keyword_terms = Text(analyzer="whitespace")
+    summary_terms = Text(analyzer="whitespace")
+    body_terms = Text(analyzer="whitespace")
+    category = Keyword()
+    audience = Keyword(multi=True)
+    form = Keyword()
+    provider = Keyword()
+    town = Keyword(multi=True)
+    fee = Float()
+    free = Boolean()
+    published_at = Date()
+    classes = Nested(ClassDoc)
+
+    class Index:
+        name = "jizhou-courses"
+        settings = {"number_of_shards": 1, "number_of_replicas": 0}
+
+
+def _group_query(alternatives) -> Q:
+    def term_query(term: Term) -> Q:
+        if term.prefix:
+            return Q(
+                "bool", should=[Q("prefix", **{f: {"value": term.text, "boost": b}}) for f, b in TERM_FIELDS.items()]
+            )
+        return Q("multi_match", query=term.text, fields=[f"{f}^{b}" for f, b in TERM_FIELDS.items()], operator="and")
+
+    return Q(
+        "bool", should=[Q("bool", must=[term_query(t) for t in alt]) for alt in alternatives], minimum_should_match=1
+    )
+
+
+def text_query(parsed: ParsedQuery, *, match_any: bool) -> Q:
+    groups = [_group_query(group.alternatives) for group in parsed.groups]
+    if match_any:
+        return Q("bool", should=groups, minimum_should_match=1)
+    return Q("bool", must=groups)
+
+
+def _open_class(today: datetime.date) -> Q:
+    day = today.isoformat()
+    window = Q(
+        "bool", should=[~Q("exists", field="classes.enrol_opens"), Q("range", classes__enrol_opens={"lte": day})]
+    )
+    closes = Q(
+        "bool",
+        should=[
+            Q("range", classes__enrol_closes={"gte": day}),
+            Q("bool", must=[~Q("exists", field="classes.enrol_closes"), Q("range", classes__starts_on={"gte": day})]),
+        ],
+    )
+    return Q("bool", must=[window, closes])
+
+
+def _nested(query: Q) -> Q:
+    return Q("nested", path="classes", query=query)
+
+
+class CourseFacetedSearch(FacetedSearch):
+    doc_types = [CourseDocument]
+    facets = {
+        "category": TermsFacet(field="category", size=50),
+        "audience": TermsFacet(field="audience", size=50),
+        "form": TermsFacet(field="form", size=10),
+        "provider": TermsFacet(field="provider", size=100),
+        "town": TermsFacet(field="town", size=100),
+    }
+
+    def __init__(self, *, parsed: ParsedQuery, match_any: bool, request: SearchRequest, using, index):
+        self.parsed, self.match_any, self.request, self.today = parsed, match_any, request, timezone.localdate()
+        self.using, self.index = using, index
+        filters = {
+            name: getattr(request, name) for name in ("category", "audience", "form", "town") if getattr(request, name)
+        }
+        if request.provider:
+            filters["provider"] = str(request.provider)
+        super().__init__(filters=filters)
+
+    def filter(self, search):
+        # Filters narrow the results and every count alike (FacetedSearch's default is a post_filter,
+        # which leaves the counts unfiltered); this matches the database engine.
+        for facet_filter in self._filters.values():
+            search = search.filter(facet_filter)
+        return search
+
+    def search(self):
+        search = super().search()
+        if self.request.free:
+            search = search.filter("term", free=True)
+        if self.request.starts_within:
+            until = self.today + datetime.timedelta(days=self.request.starts_within)
+            search = search.filter(
+                _nested(Q("range", classes__starts_on={"gte": self.today.isoformat(), "lte": until.isoformat()}))
+            )
+        if self.request.open_seats:
+            search = search.filter(_nested(_open_class(self.today) & Q("range", classes__seats_left={"gt": 0})))
+        days = self.request.starts_within or FACET_STARTS_WITHIN_DEFAULT
+        until = (self.today + datetime.timedelta(days=days)).isoformat()
+        search.aggs.bucket("free", "filter", filter=Q("term", free=True))
+        search.aggs.bucket(
+            "starts_within",
+            "filter",
+            filter=_nested(Q("range", classes__starts_on={"gte": self.today.isoformat(), "lte": until})),
+        )
+        search.aggs.bucket(
+            "open_seats",
+            "filter",
+            filter=_nested(_open_class(self.today) & Q("range", classes__seats_left={"gt": 0})),
+        )
+        return search
+
+    def query(self, search, query):
+        if not self.parsed:
+            return search.query("match_all")
+        scored = Q(
+            "function_score",
+            query=text_query(self.parsed, match_any=self.match_any),
+            functions=[{"filter": _nested(_open_class(self.today)).to_dict(), "weight": OPEN_CLASS_BOOST}],
+            boost_mode="multiply",
+            score_mode="max",
+        )
+        return search.query(scored)
+
+
+class ElasticsearchEngine(SearchEngine):
+    name = "elasticsearch"
+
+    def __init__(self, url: str, index: str):
+        self.url, self.index_name = url, index
+        self.client = Elasticsearch(url, request_timeout=3, max_retries=0, retry_on_timeout=False)
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+        self._index_ready = False
+
+    def _guard(self):
+        from ..selectors import EngineUnavailable
+
+        if time.monotonic() < self._down_until:
+            raise EngineUnavailable(self.url)
+
+    def _failed(self, exc: Exception):
+        from ..selectors import EngineUnavailable
+
+        self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        # The query text is not logged: it may contain a resident's name or phone number.
+        logger.error(
+            "search: Elasticsearch at %s unreachable (%s); using the database engine", self.url, type(exc).__name__
+        )
+        raise EngineUnavailable(self.url) from exc
+
+    def ensure_index(self):
+        if self._index_ready:
+            return
+        with self._lock:
+            if not CourseDocument._index.clone(name=self.index_name).exists(using=self.client):
+                CourseDocument._index.clone(name=self.index_name).create(using=self.client)
+            self._index_ready = True
+
+    def index(self, facts: CourseFacts) -> None:
+        self._guard()
+        try:
+            self.ensure_index()
+            document = CourseDocument(
+                meta={"id": facts.id},
+                title=facts.title,
+                keywords=facts.keywords,
+                summary=facts.summary,
+                body=f"{facts.body} {facts.names}",
+                **facts.terms(),
+                category=facts.category_slug or None,
+                audience=[slug for slug, _ in facts.audiences],
+                form=facts.form,
+                provider=str(facts.provider_id) if facts.provider_id else None,
+                town=[slug for slug, _ in facts.towns],
+                fee=float(facts.fee),
+                free=not facts.fee,
+                published_at=facts.published_at,
+                classes=[
+                    ClassDoc(
+                        id=c.pk,
+                        starts_on=c.starts_on,
+                        ends_on=c.ends_on,
+                        enrol_opens=c.enrol_opens,
+                        enrol_closes=c.enrol_closes,
+                        seats_left=c.seats_left,
+                    )
+                    for c in facts.classes
+                ],
+            )
+            document.save(using=self.client, index=self.index_name, refresh="wait_for")
+        except UNREACHABLE as exc:
+            self._failed(exc)
+
+    def remove(self, course_id: int) -> None:
+        self._guard()
+        try:
+            self.client.delete(index=self.index_name, id=str(course_id), refresh="wait_for")
+        except NotFoundError:
+            pass
+        except UNREACHABLE as exc:
+            self._failed(exc)
+
+    def indexed_ids(self) -> set[int]:
+        self._guard()
+        try:
+            from elasticsearch.dsl import Search
+
+            search = Search(using=self.client, index=self.index_name).source(False)
+            return {int(hit.meta.id) for hit in search.scan()}
+        except NotFoundError:
+            return set()
+        except UNREACHABLE as exc:
+            self._failed(exc)
+
+    def clear(self) -> None:
+        self.client.options(ignore_status=404).indices.delete(index=self.index_name)
+        self._index_ready = False
+
+    def search(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool = False) -> EngineResult:
+        self._guard()
+        faceted = CourseFacetedSearch(
+            parsed=parsed, match_any=match_any, request=request, using=self.client, index=self.index_name
+        )
+        search = faceted._s  # built by FacetedSearch: query, post-filters and facet aggregations
+        if request.sort == Sort.NEWEST:
+            search = search.sort({"published_at": {"order": "desc", "missing": "_last"}}, "_score")
+        elif request.sort == Sort.SOONEST or not parsed:
+            today = timezone.localdate().isoformat()
+            search = search.sort(
+                {
+                    "classes.starts_on": {
+                        "order": "asc",
+                        "mode": "min",
+                        "missing": "_last",
+                        "nested": {"path": "classes", "filter": {"range": {"classes.ends_on": {"gte": today}}}},
+                    }
+                },
+                "_score",
+            )
+        start = (request.page - 1) * request.page_size
+        faceted._s = search[start : start + request.page_size].source(False).extra(track_total_hits=True)
+        try:
+            response = faceted.execute()
+        except NotFoundError:
+            return EngineResult(ranked=[], total=0)
+        except UNREACHABLE as exc:
+            self._failed(exc)
+        except ApiError:
+            raise
+        ranked = [(int(hit.meta.id), float(hit.meta.score or 0)) for hit in response]
+        total = response.hits.total.value
+        return EngineResult(ranked=ranked, total=total, facets=self._facets(response))
+
+    @staticmethod
+    def _facets(response) -> dict:
+        from community.models import Town
+        from courses.models import Audience, Category, CourseForm, ProviderPage
+
+        labels = {
+            "category": dict(Category.objects.values_list("slug", "name")),
+            "audience": dict(Audience.objects.values_list("slug", "name")),
+            "form": {value: str(label) for value, label in CourseForm.choices},
+            "provider": {str(pk): title for pk, title in ProviderPage.objects.values_list("pk", "title")},
+            "town": dict(Town.objects.values_list("slug", "name")),
+        }
+        facets: dict = {}
+        for name, names in labels.items():
+            facets[name] = [
+                FacetValue(value=str(key), label=names.get(str(key), str(key)), count=count)
+                for key, count, _selected in response.facets[name]
+            ]
+        for name in ("free", "starts_within", "open_seats"):
+            facets[name] = response.aggregations[name].doc_count
+        return facets
+
+
+@lru_cache(maxsize=4)
+def _engine(url: str, index: str) -> ElasticsearchEngine:
+    return ElasticsearchEngine(url, index)
+
+
+def elasticsearch_engine(url: str) -> ElasticsearchEngine:
+    return _engine(url, getattr(settings, "ELASTICSEARCH_INDEX", "jizhou-courses"))
