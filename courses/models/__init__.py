@@ -19,8 +19,28 @@ from .enrolment import (
     Meeting,
     PhoneReveal,
 )
+from .records import (
+    Certificate,
+    CertificateStatus,
+    CreditConversion,
+    CreditRule,
+    LearnerKey,
+    Recognition,
+    RecognitionStatus,
+    XapiStatement,
+    XapiVerb,
+)
 
 __all__ = [
+    "Certificate",
+    "CertificateStatus",
+    "CreditConversion",
+    "CreditRule",
+    "LearnerKey",
+    "Recognition",
+    "RecognitionStatus",
+    "XapiStatement",
+    "XapiVerb",
     "ACTIVE_STATUSES",
     "Attendance",
     "AttendanceMethod",
