@@ -1,0 +1,143 @@
+"""Residents' journeys in a real browser, on a phone-sized screen."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .pages import body_font_px, build_district, focus_is_visible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def district(live_server):
+    return build_district()
+
+
+def test_find_a_pear_course_by_typing_li(page, live_server, district):
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox", name="想学什么？").fill("梨")
+    page.get_by_role("button", name="搜索", exact=True).click()
+
+    result = page.get_by_role("link", name="梨树冬季修剪技术")
+    expect(result).to_be_visible()
+    expect(page.get_by_role("link", name="书法入门（楷书）")).to_have_count(0)
+    result.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("梨树冬季修剪技术")
+    expect(page.get_by_text("冬季班")).to_be_visible()
+
+
+def tab_to(page, predicate_js: str, limit: int = 40) -> None:
+    """Press Tab until the focused element matches; every stop on the way must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"):
+            assert focus_is_visible(page), page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+            return
+        assert focus_is_visible(page), page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    raise AssertionError(f"never reached {predicate_js} with Tab")
+
+
+def test_elder_mode_pear_journey_with_the_keyboard_alone(page, live_server, district):
+    page.goto(live_server.url + "/")
+
+    # The first Tab stop is the skip link, then the 长辈版 switch: Enter turns elder mode on.
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("跳到正文")
+    tab_to(page, "el.name === 'elder_mode'")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator("html")).to_have_class("elder")
+    assert body_font_px(page) >= 20
+
+    # Skip link → main, then on to the search box.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    tab_to(page, "el.id === 'home-q'")
+    page.keyboard.type("梨")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/**")
+
+    tab_to(page, "el.tagName === 'A' && el.textContent.trim() === '梨树冬季修剪技术'", limit=80)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("梨树冬季修剪技术")
+    expect(page.locator("html")).to_have_class("elder")  # remembered across pages
+
+
+def test_elder_mode_and_text_size_work_without_javascript(browser, live_server, district):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + district.catalogue.url)
+        assert body_font_px(page) == 16
+        switch = page.get_by_role("button", name="长辈版")
+        expect(switch).to_have_attribute("aria-pressed", "false")
+        switch.click()
+
+        expect(page).to_have_url(live_server.url + district.catalogue.url)  # back where we were
+        expect(page.get_by_role("button", name="长辈版")).to_have_attribute("aria-pressed", "true")
+        assert body_font_px(page) == 20
+
+        sizes = []
+        for _ in range(3):
+            page.get_by_role("button", name="放大").click()
+            sizes.append(body_font_px(page))
+        assert sizes == sorted(sizes) and sizes[-1] == 30
+        expect(page.get_by_role("button", name="放大")).to_be_disabled()
+
+        # Remembered on the next page and the next visit.
+        page.goto(live_server.url + "/")
+        assert body_font_px(page) == 30
+        cookies = {c["name"]: c["value"] for c in context.cookies()}
+        assert (cookies["elder_mode"], cookies["text_size"]) == ("1", "3")
+
+        page.get_by_role("button", name="缩小").click()
+        assert body_font_px(page) == 26
+        page.get_by_role("button", name="长辈版").click()
+        expect(page.locator("html")).not_to_have_class("elder")
+    finally:
+        context.close()
+
+
+READ_ALOUD_SPY = """
+window.__spoken = [];
+if (window.speechSynthesis) {
+  window.speechSynthesis.speak = (u) => window.__spoken.push({text: u.text, lang: u.lang, rate: u.rate});
+  window.speechSynthesis.cancel = () => window.__spoken.push('cancel');
+}
+"""
+
+
+def test_read_aloud_reads_the_course_in_chinese(page, live_server, district):
+    # The browser's voices are not installed in CI; the spy records what the page asks it to say.
+    page.add_init_script(READ_ALOUD_SPY)
+    page.goto(live_server.url + district.pear.url)
+    button = page.get_by_role("button", name="读一读")
+    expect(button).to_be_visible()
+    button.click()
+    expect(page.get_by_role("button", name="停止朗读")).to_have_attribute("aria-pressed", "true")
+
+    spoken = [u for u in page.evaluate("window.__spoken") if u != "cancel"]
+    text = "".join(u["text"] for u in spoken)
+    assert "梨树冬季修剪技术" in text and "类别：" in text and "农业技术" in text and "认识梨树的枝条" in text
+    assert "读一读" not in text and "长辈版" not in text  # only the course, not the page's controls
+    assert all(u["lang"] == "zh-CN" and u["rate"] < 1 for u in spoken)
+    assert all(len(u["text"]) <= 200 for u in spoken)
+
+    page.get_by_role("button", name="停止朗读").click()
+    expect(page.get_by_role("button", name="读一读")).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("window.__spoken").count("cancel") >= 2
+
+
+def test_read_aloud_is_hidden_where_the_browser_cannot_speak(browser, live_server, district):
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script("delete window.speechSynthesis; delete window.SpeechSynthesisUtterance;")
+    page.goto(live_server.url + district.pear.url)
+    expect(page.locator("[data-read-aloud]")).to_be_hidden()
+    context.close()
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + district.pear.url)
+    expect(page.locator("[data-read-aloud]")).to_be_hidden()
+    context.close()
