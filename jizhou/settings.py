@@ -160,6 +160,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.send_class_reminders",
         "schedule": crontab(minute=0, hour="9-20"),
     },
+    # xAPI statements the LRS did not take yet (it was down, or no broker ran the task): every 15 minutes.
+    "courses-xapi-push": {"task": "courses.records_tasks.xapi_push_pending", "schedule": crontab(minute="*/15")},
 }
 
 # --- Search ---------------------------------------------------------------------------------
@@ -230,6 +232,19 @@ SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
 SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "蓟州终身学习网")
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", "")
+
+# --- Learning records -----------------------------------------------------------------------
+
+# An external learning record store (xAPI 1.0.3 endpoint, e.g. https://lrs.example/xAPI/). Unset: statements are
+# still written and learners can download them; nothing is sent.
+XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL", "")
+XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
+XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
+XAPI_LRS_TIMEOUT = float(os.environ.get("XAPI_LRS_TIMEOUT", "10"))
+# The platform's home page: names learners' xAPI accounts and activity ids, and goes into certificate QR codes.
+XAPI_HOME_PAGE = os.environ.get("SITE_URL") or WAGTAILADMIN_BASE_URL
+# A TrueType font with Chinese glyphs, embedded in certificate and transcript PDFs (Debian: fonts-wqy-microhei).
+CJK_FONT_PATH = os.environ.get("CJK_FONT_PATH", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 # --- Security -------------------------------------------------------------------------------
 
