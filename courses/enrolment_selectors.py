@@ -115,3 +115,22 @@ def enrolments_due_reminder(*, on: datetime.date | None = None) -> QuerySet[Enro
         reminder_sent_at__isnull=True,
         course_class__course__live=True,
     )
+
+
+def class_closed_reason(course_class: CourseClass, *, today: datetime.date | None = None) -> str:
+    """Why 报名 is not possible right now ("" when it is): shown on the class card instead of the button."""
+    from django.utils.translation import gettext as _
+
+    today = today or timezone.localdate()
+    if course_class.has_started(today):
+        return _("已开课，停止报名")
+    opens, closes = course_class.enrolment_window
+    if opens and today < opens:
+        return _("报名将于%(date)s开始") % {"date": f"{opens.month}月{opens.day}日"}
+    if today > closes:
+        return _("报名已截止")
+    limit = course_class.waitlist_limit
+    full = course_class.seats_taken >= course_class.capacity
+    if full and limit is not None and (limit == 0 or waitlist_length(course_class) >= limit):
+        return _("名额已满")
+    return ""

@@ -338,3 +338,19 @@ def attendance_check_in(
 def phone_reveal_log(*, enrolment: Enrolment, staff: User) -> PhoneReveal:
     """Record that `staff` was shown the learner's full number (caller has checked permission)."""
     return PhoneReveal.objects.create(enrolment=enrolment, staff=staff)
+
+
+def meeting_create(
+    *, course_class_id: int, starts_at: datetime.datetime, hours: Decimal, topic: str = "", by: User
+) -> Meeting:
+    """Add a session (课次) to a class: its teacher or staff of its school."""
+    course_class = CourseClass.objects.select_related("course").filter(pk=course_class_id).first()
+    if course_class is None:
+        raise EnrolmentRefused("not_found", _("没有找到这个班次。"))
+    if not user_manages_class(by, course_class):
+        raise EnrolmentRefused("forbidden", _("只有任课教师或本校工作人员可以安排课次。"))
+    if hours < 0:
+        raise EnrolmentRefused("invalid_state", _("学时不能为负数。"))
+    if Meeting.objects.filter(course_class=course_class, starts_at=starts_at).exists():
+        raise EnrolmentRefused("duplicate", _("这个时间已经有一次课了。"))
+    return Meeting.objects.create(course_class=course_class, starts_at=starts_at, hours=hours, topic=topic)

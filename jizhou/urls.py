@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("search/", include("search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("teach/", include("courses.teach_urls")),
+    path("", include("courses.enrolment_urls")),
     path("preferences/elder-mode/", preferences.elder_mode, name="elder_mode"),
     path("preferences/text-size/", preferences.text_size, name="text_size"),
 ]
