@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
+from .login_limits import LoginRateLimitMixin
 from .models import User
 from .phone import normalise_phone
 
 
-class PhoneLoginForm(AuthenticationForm):
+class PhoneLoginForm(LoginRateLimitMixin, AuthenticationForm):
     """Log in with a mobile number in whatever form people type it (spaces, +86, full-width)."""
 
     username = forms.CharField(

@@ -9,16 +9,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.models import Page, Site
 
 from accounts import roles
 from accounts.models import User
 from courses.models import Audience, Category, CourseClass, CourseIndexPage, CoursePage, ProviderPage
 from courses.services import provider_staff_add
+from courses.staff_services import centre_rights_ensure, review_workflow_ensure
 
 from .models import HomePage, Town, Venue
 from .slugs import pinyin_slug
@@ -166,13 +167,9 @@ def demo_load(catalogue_file: Path = CATALOGUE_FILE, today: datetime.date | None
         report.count("venues", created)
 
     # Demo staff: the guidance centre (may publish anywhere in the catalogue) and an administrator.
-    centre_group = Group.objects.get(name=roles.CENTRE_STAFF)
-    for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.get_or_create(
-            group=centre_group,
-            page=catalogue,
-            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
-        )
+    # Its rights and the review workflow are also set when a catalogue is created; repeated for older databases.
+    centre_group = centre_rights_ensure(catalogue=catalogue)
+    review_workflow_ensure(catalogue=catalogue)
     admin = User.objects.filter(phone="13800000000").first() or User.objects.create_superuser(
         "13800000000", DEMO_PASSWORD, display_name="系统管理员"
     )

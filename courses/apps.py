@@ -7,4 +7,4 @@ class CoursesConfig(AppConfig):
     verbose_name = _("课程")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import records_receivers, signals, staff_signals  # noqa: F401

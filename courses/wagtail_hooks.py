@@ -44,3 +44,7 @@ class CatalogueDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(CatalogueDataGroup)
+
+
+# Staff publishing: staff home panels, unpublish confirmation, chooser limits, audit log (hooks register on import).
+from . import staff_admin  # noqa: E402, F401

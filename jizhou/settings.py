@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the signed-in person as the actor of audit-log entries written during the request.
+    "courses.audit.AuditLogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -180,6 +182,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# The admin's login form takes phone numbers as people type them and is rate-limited like the site's.
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.login_limits.AdminLoginForm"
 
 # --- Language and time ----------------------------------------------------------------------
 

@@ -1,0 +1,133 @@
+"""Wagtail admin hooks of staff publishing (imported by courses/wagtail_hooks.py):
+
+- the staff home: a panel per school (upcoming classes, seats, waitlists, pending reviews), a teacher's classes;
+- a confirmation before taking down a course people are enrolled in;
+- choosers list only live pages and the person's own drafts (another school's drafts stay private);
+- the audit log for the guidance centre (filterable, CSV/XLSX export), under Reports;
+- our own audit actions in Wagtail's log registry.
+"""
+
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from .audit import register_audit_actions
+from .models import CourseClass, CoursePage, EnrolmentStatus
+from .selectors import providers_for_user
+from .staff_selectors import SchoolSummary, is_centre_staff, school_summaries
+from .staff_services import course_active_learners
+
+
+@hooks.register("register_log_actions")
+def _audit_actions(actions):
+    register_audit_actions(actions)
+
+
+# --- Staff home --------------------------------------------------------------------------------------
+
+
+class SchoolPanel(Component):
+    template_name = "courses/admin/school_panel.html"
+    order = 50
+
+    def __init__(self, summary: SchoolSummary):
+        self.summary = summary
+
+    def get_context_data(self, parent_context=None):
+        return {"summary": self.summary}
+
+
+class TeacherClassesPanel(Component):
+    template_name = "courses/admin/teacher_panel.html"
+    order = 60
+
+    def __init__(self, classes):
+        self.classes = classes
+
+    def get_context_data(self, parent_context=None):
+        return {"classes": self.classes}
+
+
+@hooks.register("construct_homepage_panels")
+def _staff_home_panels(request, panels):
+    for summary in school_summaries(request.user):
+        panels.append(SchoolPanel(summary))
+    today = timezone.localdate()
+    taught = list(
+        CourseClass.objects.filter(teacher=request.user, ends_on__gte=today)
+        .select_related("course", "venue")
+        .annotate(waitlist_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)))
+        .order_by("starts_on", "pk")[:20]
+    )
+    if taught:
+        panels.append(TeacherClassesPanel(taught))
+
+
+# --- Taking a course down --------------------------------------------------------------------------
+
+
+@hooks.register("before_unpublish_page")
+def _confirm_unpublish_with_learners(request, page):
+    """The unpublish view's own confirmation says nothing about learners; when a course has any, ask again,
+    saying how many will be texted (courses.staff_signals sends the texts after the page is down)."""
+    if not isinstance(page.specific, CoursePage) or request.POST.get("learners_confirmed") == "1":
+        return None
+    learners = course_active_learners(page.specific).count()
+    if not learners:
+        return None
+    return TemplateResponse(
+        request,
+        "courses/admin/confirm_unpublish_learners.html",
+        {
+            "page_title": _("下线课程"),
+            "header_title": _("下线课程"),
+            "header_icon": "doc-empty-inverse",
+            "page": page,
+            "learners": learners,
+            "include_descendants": request.POST.get("include_descendants", ""),
+            "next": request.POST.get("next", "") or request.GET.get("next", ""),
+        },
+    )
+
+
+# --- Choosers -----------------------------------------------------------------------------------
+
+
+@hooks.register("construct_page_chooser_queryset")
+def _chooser_hides_other_schools_drafts(pages, request):
+    """Linking to a live page is fine for anyone; drafts are visible only inside the person's own schools."""
+    user = request.user
+    if is_centre_staff(user):
+        return pages
+    own = Q()
+    for provider in providers_for_user(user).only("path"):
+        own |= Q(path__startswith=provider.path)
+    return pages.filter(Q(live=True) | own) if own else pages.filter(live=True)
+
+
+# --- Audit log -----------------------------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def _audit_urls():
+    from .audit_views import AuditLogView
+
+    return [
+        path("audit-log/", AuditLogView.as_view(), name="jizhou_audit_log"),
+        path("audit-log/results/", AuditLogView.as_view(results_only=True), name="jizhou_audit_log_results"),
+    ]
+
+
+class CentreOnlyMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_centre_staff(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def _audit_menu_item():
+    return CentreOnlyMenuItem(_("审计日志"), reverse("jizhou_audit_log"), icon_name="history", order=50)

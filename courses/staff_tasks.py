@@ -1,0 +1,10 @@
+"""Background work of staff publishing (queued after commit, idempotent, ids only)."""
+
+from celery import shared_task
+
+from .staff_services import course_unpublished_notify
+
+
+@shared_task
+def notify_learners_course_unpublished(course_id: int) -> int:
+    return course_unpublished_notify(course_id=course_id)
