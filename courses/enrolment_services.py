@@ -299,6 +299,10 @@ def attendance_roll_call(*, meeting_id: int, present_enrolment_ids: set[int], by
                 for pk in sorted(to_add)
             ]
         )
+        from .records_receivers import attendance_added  # bulk_create sends no post_save: tell learning records
+
+        added = meeting.attendances.filter(enrolment__in=to_add)
+        attendance_added.send(Attendance, attendance_ids=[a.pk for a in added])
         Attendance.objects.filter(meeting=meeting, enrolment_id__in=to_remove).delete()
         for pk in to_add | to_remove:
             _recount_hours(roster[pk])
