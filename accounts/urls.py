@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
 from .forms import PhoneLoginForm
 
 app_name = "accounts"
@@ -14,4 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("login/sms/", views.login_by_code, name="login_sms"),
+    path("password/reset/", views.password_reset, name="password_reset"),
 ]

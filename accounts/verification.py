@@ -1,0 +1,166 @@
+"""SMS verification codes: send (rate-limited per number and per address), verify (single-use, expiring,
+five wrong guesses and the code is dead), and the three flows that use them: register, log in, reset password.
+
+A code is stored only as a keyed hash (HMAC with SECRET_KEY: six digits are too few for a plain hash).
+Codes never reach a log or the task broker: they are sent synchronously by the request that made them.
+"""
+
+import datetime
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from .models import CodePurpose, PhoneCode, User
+from .phone import mask_phone
+from .ratelimit import rate_limit_allow
+from .sms import SmsError, send_sms
+
+logger = logging.getLogger(__name__)
+
+CODE_TTL = datetime.timedelta(minutes=10)
+MAX_FAILED_ATTEMPTS = 5
+# (scope, limit, period in seconds): one code a minute and five an hour per number; twenty an hour per address.
+PHONE_LIMITS = (("sms-phone-minute", 1, 60), ("sms-phone-hour", 5, 3600))
+IP_LIMITS = (("sms-ip-hour", 20, 3600),)
+
+
+class CodeRefused(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    sent: bool  # False when the number has no account for a login/reset (the caller must not tell)
+
+
+def _hash(*, phone: str, purpose: str, code: str) -> str:
+    return salted_hmac("accounts.phonecode", f"{phone}:{purpose}:{code}", algorithm="sha256").hexdigest()
+
+
+def _body(purpose: str, code: str) -> str:
+    what = {"register": _("注册"), "login": _("登录"), "reset": _("找回密码")}[purpose]
+    return _("【蓟州终身学习网】验证码%(code)s，用于%(what)s，10分钟内有效。请勿告诉他人。") % {
+        "code": code,
+        "what": what,
+    }
+
+
+def code_send(*, phone: str, purpose: str, ip: str) -> CodeSent:
+    """Send a fresh code to `phone` (already normalised). Older unused codes for the same purpose die."""
+    if purpose not in CodePurpose.values:
+        raise ValueError(purpose)
+    for scope, limit, period in IP_LIMITS:
+        if not rate_limit_allow(scope=scope, subject=ip, limit=limit, period=period):
+            raise CodeRefused("rate_limited", _("本网络请求验证码过于频繁，请一小时后再试。"))
+    exists = User.objects.filter(phone=phone, is_active=True).exists()
+    if purpose == CodePurpose.REGISTER and exists:
+        raise CodeRefused("phone_taken", _("该手机号码已注册，请直接登录；忘记密码可用短信找回。"))
+    for scope, limit, period in PHONE_LIMITS:
+        if not rate_limit_allow(scope=scope, subject=phone, limit=limit, period=period):
+            message = (
+                _("验证码已发送，请1分钟后再重新获取。")
+                if period == 60
+                else _("该号码获取验证码次数过多，请一小时后再试。")
+            )
+            raise CodeRefused("rate_limited", message)
+    if purpose != CodePurpose.REGISTER and not exists:
+        # Same answer as a real send, so the form does not reveal who has an account.
+        return CodeSent(sent=False)
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = timezone.now()
+    with transaction.atomic():
+        PhoneCode.objects.filter(phone=phone, purpose=purpose, used_at__isnull=True).update(used_at=now)
+        PhoneCode.objects.create(
+            phone=phone,
+            purpose=purpose,
+            code_hash=_hash(phone=phone, purpose=purpose, code=code),
+            expires_at=now + CODE_TTL,
+        )
+    try:
+        send_sms(phone=phone, body=_body(purpose, code))
+    except SmsError:
+        logger.warning("Verification code to %s could not be sent", mask_phone(phone))
+        raise CodeRefused("sms_failed", _("短信发送失败，请稍后再试。"))
+    return CodeSent(sent=True)
+
+
+def code_verify(*, phone: str, purpose: str, code: str) -> None:
+    """Use up the latest code for `phone` and `purpose`, or raise CodeRefused (wrong, expired, used)."""
+    code = (code or "").strip()
+    outcome = "ok"
+    with transaction.atomic():
+        record = (
+            PhoneCode.objects.select_for_update()
+            .filter(phone=phone, purpose=purpose, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        now = timezone.now()
+        if record is None or record.expires_at <= now:
+            outcome = "expired"
+        elif record.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            outcome = "too_many"
+        elif not hmac.compare_digest(record.code_hash, _hash(phone=phone, purpose=purpose, code=code)):
+            record.failed_attempts += 1
+            if record.failed_attempts >= MAX_FAILED_ATTEMPTS:
+                record.used_at = now  # dead: a new code must be requested
+            record.save(update_fields=["failed_attempts", "used_at"])
+            outcome = "wrong"
+        else:
+            record.used_at = now
+            record.save(update_fields=["used_at"])
+    if outcome == "expired":
+        raise CodeRefused("code_expired", _("验证码已失效，请重新获取。"))
+    if outcome == "too_many":
+        raise CodeRefused("code_expired", _("验证码输错次数过多，请重新获取。"))
+    if outcome == "wrong":
+        raise CodeRefused("code_wrong", _("验证码不正确。"))
+
+
+def user_register(
+    *, phone: str, code: str, password: str, display_name: str, birth_year: int | None = None, home_town=None
+) -> User:
+    """Create a resident's account once the SMS code proves they hold the number.
+
+    The code is checked in its own transaction first, so a wrong guess is counted even though we refuse.
+    """
+    from django.contrib.auth.models import Group
+
+    from .roles import RESIDENT
+
+    code_verify(phone=phone, purpose=CodePurpose.REGISTER, code=code)
+    with transaction.atomic():
+        user = User.objects.create_user(
+            phone, password, display_name=display_name, birth_year=birth_year, home_town=home_town
+        )
+        resident = Group.objects.filter(name=RESIDENT).first()
+        if resident:
+            user.groups.add(resident)
+    return user
+
+
+def user_login_by_code(*, phone: str, code: str) -> User:
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        # Same message as a wrong code: the form must not reveal which numbers have accounts.
+        raise CodeRefused("code_wrong", _("验证码不正确。"))
+    code_verify(phone=phone, purpose=CodePurpose.LOGIN, code=code)
+    return user
+
+
+def user_password_reset(*, phone: str, code: str, new_password: str) -> User:
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        raise CodeRefused("code_wrong", _("验证码不正确。"))
+    code_verify(phone=phone, purpose=CodePurpose.RESET, code=code)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return user
