@@ -62,3 +62,4 @@ def _http_error(request: HttpRequest, exc: HttpError):
 api.add_router("/courses/", "search.api.router")
 api.add_router("/auth/", "accounts.api_auth.router")
 api.add_router("/", "courses.api.router")
+api.add_router("/", "courses.records_api.router")

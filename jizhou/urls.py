@@ -14,6 +14,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
     path("search/", include("search.urls")),
+    # 我的学习 (/me/learning/), my data (/me/data/), certificate verification (/certificates/<code>/).
+    path("", include("courses.records_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("teach/", include("courses.teach_urls")),
     path("", include("courses.enrolment_urls")),
