@@ -47,4 +47,5 @@ register_snippet(CatalogueDataGroup)
 
 
 # Staff publishing: staff home panels, unpublish confirmation, chooser limits, audit log (hooks register on import).
-from . import staff_admin  # noqa: E402, F401
+# records_admin: the credit-bank rules (学分银行) for guidance-centre staff.
+from . import records_admin, staff_admin  # noqa: E402, F401
