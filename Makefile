@@ -20,7 +20,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/.installed node_modules/.installed
+# The xAPI learning record store the tests start (ralph-malph), in its own virtualenv: its pins clash with ours.
+LRS_VENV ?= .venv-lrs
+$(LRS_VENV)/.installed: requirements-lrs.txt
+	test -x $(LRS_VENV)/bin/python || $(PYTHON) -m venv $(LRS_VENV)
+	$(LRS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LRS_VENV)/bin/python -m pip install --quiet --no-deps -r requirements-lrs.txt
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed $(LRS_VENV)/.installed
 
 setup: install
 	mkdir -p var
@@ -43,4 +51,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var/static
+	rm -rf $(VENV) $(LRS_VENV) var/static
