@@ -5,6 +5,7 @@ add learning done elsewhere once staff approve it, and keep what a certificate o
 learner's account is gone (certificates hold a snapshot of what they certify).
 """
 
+import os
 import uuid
 from decimal import Decimal
 
@@ -24,9 +25,26 @@ from .enrolment import Enrolment
 MAX_POINTS_PER_HOUR = Decimal("100")
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under VAR_DIR/private, never under MEDIA_ROOT (which the web server may serve). Located when used,
+    not when the model loads, so a changed VAR_DIR (tests, deployments) is followed."""
+
+    @property
+    def base_location(self):
+        return str(settings.VAR_DIR / "private")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
 def private_storage() -> FileSystemStorage:
     """Evidence and certificate PDFs carry names: kept outside MEDIA_ROOT, served only through checked views."""
-    return FileSystemStorage(location=settings.VAR_DIR / "private", base_url=None)
+    return PrivateStorage()
 
 
 def _finite(value) -> None:

@@ -1,0 +1,184 @@
+"""Fixtures for learning records: a live course with meetings, a resident who attends and completes it,
+centre staff, and a real learning record store (ralph-malph, started from .venv-lrs) for the xAPI tests.
+"""
+
+import datetime
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import requests
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts import sms
+from accounts.roles import CENTRE_STAFF
+from courses.enrolment_services import attendance_roll_call, enrolment_complete, enrolment_create
+from courses.models import Category, Meeting
+from courses.services import provider_staff_add
+from tests.factories import UserFactory, course_class, course_page
+
+ROOT = Path(__file__).resolve().parents[2]
+RALPH = ROOT / ".venv-lrs" / "bin" / "ralph"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    settings.SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
+    settings.VAR_DIR = tmp_path  # private files (evidence, certificate PDFs) under the test's own folder
+    settings.XAPI_LRS_URL = ""
+    settings.XAPI_HOME_PAGE = "https://learning.jizhou.example"
+    sms.outbox.clear()
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def staff_a(tree):
+    user = UserFactory(display_name="甲校职员")
+    provider_staff_add(provider=tree["school_a"], user=user)
+    return user
+
+
+@pytest.fixture
+def staff_b(tree):
+    user = UserFactory(display_name="乙校职员")
+    provider_staff_add(provider=tree["school_b"], user=user)
+    return user
+
+
+@pytest.fixture
+def centre(db):
+    return UserFactory(display_name="指导中心刘敏", groups=[Group.objects.get(name=CENTRE_STAFF)])
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory(display_name="张三华", phone="13912345678")
+
+
+@pytest.fixture
+def make_course(tree):
+    """A live course under school A with one class and `meetings` meetings of 2 hours each."""
+
+    def build(*, title="梨树冬季修剪技术", category="农业技术", meetings=3, hours=Decimal("2"), **course_fields):
+        course = course_page(
+            tree["school_a"],
+            title=title,
+            category=Category.objects.get_or_create(name=category)[0],
+            classes=[course_class(label="冬季班")],
+            **course_fields,
+        )
+        klass = course.classes.get()
+        start = timezone.now().replace(month=3, day=2, hour=9, minute=0, second=0, microsecond=0)
+        for i in range(meetings):
+            Meeting.objects.create(course_class=klass, starts_at=start + datetime.timedelta(days=7 * i), hours=hours)
+        return klass
+
+    return build
+
+
+@pytest.fixture
+def attend():
+    """Mark `enrolment` present at the first `n` meetings of its class (teacher's roll call)."""
+
+    def run(enrolment, *, by, n=None):
+        meetings = list(enrolment.course_class.meetings.order_by("starts_at"))
+        for meeting in meetings[: n if n is not None else len(meetings)]:
+            present = set(meeting.attendances.values_list("enrolment_id", flat=True)) | {enrolment.pk}
+            attendance_roll_call(meeting_id=meeting.pk, present_enrolment_ids=present, by=by)
+        enrolment.refresh_from_db()
+        return enrolment
+
+    return run
+
+
+@pytest.fixture
+def completed(make_course, learner, staff_a, attend, django_capture_on_commit_callbacks):
+    """The learner enrolled, attended all 3 meetings (6 hours) and was marked complete; tasks have run."""
+    klass = make_course()
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = enrolment_create(learner=learner, course_class_id=klass.pk)
+        attend(enrolment, by=staff_a)
+        enrolment = enrolment_complete(enrolment_id=enrolment.pk, by=staff_a)
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+# --- A real learning record store ---------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def lrs():
+    """ralph-malph's LRS with the file-system backend, on a free port, for the whole session."""
+    if not RALPH.exists():
+        pytest.fail(f"The LRS (ralph-malph) is not installed at {RALPH}: run `make install`.")
+    workdir = Path(tempfile.mkdtemp(prefix="jizhou-lrs-"))
+    username, password = "jizhou-test", "lrs-test-password-" + os.urandom(6).hex()
+    env = {
+        **os.environ,
+        "RALPH_APP_DIR": str(workdir / "app"),
+        "RALPH_AUTH_FILE": str(workdir / "auth.json"),
+    }
+    subprocess.run(
+        [str(RALPH), "auth", "-u", username, "-p", password, "-s", "all", "-w",
+         "-A", username, "https://learning.jizhou.example"],
+        env=env, cwd=workdir, check=True, capture_output=True,
+    )  # fmt: skip
+    port = _free_port()
+    log = open(workdir / "server.log", "wb")  # noqa: SIM115 — closed at teardown
+    process = subprocess.Popen(
+        [str(RALPH), "runserver", "-b", "fs", "-h", "127.0.0.1", "-p", str(port),
+         "--fs-default-directory-path", str(workdir / "data")],
+        env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    (workdir / "data").mkdir(exist_ok=True)
+    url = f"http://127.0.0.1:{port}/xAPI/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/whoami", auth=(username, password), timeout=2).ok:
+                break
+        except requests.RequestException:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"The LRS did not start: {(workdir / 'server.log').read_text()[-2000:]}")
+        time.sleep(0.3)
+    yield {"url": url, "username": username, "password": password}
+    os.killpg(process.pid, 15)  # runserver's reloader and its server child: the group we started
+    process.wait(timeout=10)
+    log.close()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def use_lrs(settings, lrs):
+    settings.XAPI_LRS_URL = lrs["url"]
+    settings.XAPI_LRS_USERNAME = lrs["username"]
+    settings.XAPI_LRS_PASSWORD = lrs["password"]
+    return lrs
+
+
+def lrs_get(lrs, statement_id: str) -> requests.Response:
+    return requests.get(
+        lrs["url"] + "statements",
+        params={"statementId": statement_id},
+        auth=(lrs["username"], lrs["password"]),
+        headers={"X-Experience-API-Version": "1.0.3"},
+        timeout=10,
+    )
