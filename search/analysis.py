@@ -272,6 +272,9 @@ def parse_query(text: str, *, relaxed: bool = False) -> ParsedQuery:
 
     for word in words(normalized, search_mode=False):
         if not is_cjk(word):
+            # Letters typed with spaces are joined (li shu); numbers stand on their own.
+            if word.isdigit() or (latin and latin[-1].isdigit()):
+                flush_latin()
             latin.append(word)
             continue
         flush_latin()
