@@ -8,8 +8,8 @@ from wagtail.search import index
 from .slugs import pinyin_slug
 
 
-class Town(index.Indexed, models.Model):
-    """A town, township or sub-district of Jizhou. Data staff edit (a snippet), not code."""
+class NamedSnippet(models.Model):
+    """Editable catalogue data with a name, a URL slug (pinyin when left blank) and an order."""
 
     name = models.CharField(_("名称"), max_length=40, unique=True)
     slug = models.SlugField(
@@ -18,12 +18,10 @@ class Town(index.Indexed, models.Model):
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
+        abstract = True
         ordering = ["sort_order", "name"]
-        verbose_name = _("乡镇/街道")
-        verbose_name_plural = _("乡镇/街道")
 
     def __str__(self):
         return self.name
@@ -32,6 +30,16 @@ class Town(index.Indexed, models.Model):
         if not self.slug:
             self.slug = pinyin_slug(self.name)
         super().save(*args, **kwargs)
+
+
+class Town(index.Indexed, NamedSnippet):
+    """A town, township or sub-district of Jizhou. Data staff edit (a snippet), not code."""
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(NamedSnippet.Meta):
+        verbose_name = _("乡镇/街道")
+        verbose_name_plural = _("乡镇/街道")
 
 
 class Venue(index.Indexed, models.Model):

@@ -20,60 +20,29 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from community.slugs import pinyin_slug
+from community.models import NamedSnippet
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 
 
-class Category(models.Model):
+class Category(NamedSnippet):
     """老年教育, 农业技术, 职业技能, 学历教育, 社区教育 — and whatever the centre adds."""
 
-    name = models.CharField(_("名称"), max_length=40, unique=True)
-    slug = models.SlugField(
-        _("网址标识"), max_length=80, unique=True, blank=True, help_text=_("留空则按拼音自动生成。")
-    )
     description = models.CharField(_("说明"), max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("sort_order")]
 
-    class Meta:
-        ordering = ["sort_order", "name"]
+    class Meta(NamedSnippet.Meta):
         verbose_name = _("课程类别")
         verbose_name_plural = _("课程类别")
 
-    def __str__(self):
-        return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = pinyin_slug(self.name)
-        super().save(*args, **kwargs)
-
-
-class Audience(models.Model):
+class Audience(NamedSnippet):
     """Who a course is for: 老年人, 农民, 企业职工, 进城务工人员…"""
 
-    name = models.CharField(_("名称"), max_length=40, unique=True)
-    slug = models.SlugField(
-        _("网址标识"), max_length=80, unique=True, blank=True, help_text=_("留空则按拼音自动生成。")
-    )
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
-
-    class Meta:
-        ordering = ["sort_order", "name"]
+    class Meta(NamedSnippet.Meta):
         verbose_name = _("适用人群")
         verbose_name_plural = _("适用人群")
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = pinyin_slug(self.name)
-        super().save(*args, **kwargs)
 
 
 class CourseForm(models.TextChoices):
