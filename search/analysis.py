@@ -280,7 +280,8 @@ def parse_query(text: str, *, relaxed: bool = False) -> ParsedQuery:
         flush_latin()
         alternatives: list[Alternative] = [(Term(word),)]
         for other in sorted(syn.get(word, ())):
-            if other != word:
+            # 整形修剪 adds nothing to 修剪 but would score its courses twice.
+            if word not in other:
                 alternatives.append(_phrase(other))
         if relaxed and len(word) > 1:
             alternatives.append((Term(pinyin_forms(word)[0]),))

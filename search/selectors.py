@@ -29,18 +29,23 @@ def _run(engine: SearchEngine, request: SearchRequest, parsed: ParsedQuery, matc
 
 
 def _search_tiers(engine: SearchEngine, request: SearchRequest) -> tuple[EngineResult, ParsedQuery, bool]:
-    """Strict (every word), then relaxed (pinyin and characters too), then any word."""
+    """Strict (every word); then relaxed (pinyin and characters too); then without the words that
+    match nothing at all; then any word."""
     strict = parse_query(request.q)
     result = _run(engine, request, strict)
     if result.total or not strict:
         return result, strict, False
     relaxed = parse_query(request.q, relaxed=True)
     result = _run(engine, request, relaxed)
-    if result.total:
+    if result.total or len(relaxed.groups) < 2:
         return result, relaxed, True
-    if len(relaxed.groups) > 1:
-        result = _run(engine, request, relaxed, match_any=True)
-    return result, relaxed, True
+    useful = tuple(g for g in relaxed.groups if engine.count(request, ParsedQuery(relaxed.text, (g,))))
+    if useful and len(useful) < len(relaxed.groups):
+        narrowed = ParsedQuery(relaxed.text, useful)
+        result = _run(engine, request, narrowed)
+        if result.total:
+            return result, narrowed, True
+    return _run(engine, request, relaxed, match_any=True), relaxed, True
 
 
 def _with_fallback(request: SearchRequest) -> tuple[EngineResult, ParsedQuery, bool, str]:

@@ -29,5 +29,9 @@ class SearchEngine:
         """Courses matching every group of `parsed` (or any group with match_any) and the filters."""
         raise NotImplementedError
 
+    def count(self, request: SearchRequest, parsed: ParsedQuery) -> int:
+        """How many courses match every group of `parsed` and the filters (no ranking, no facets)."""
+        raise NotImplementedError
+
     def indexed_ids(self) -> set[int]:
         raise NotImplementedError

@@ -158,6 +158,9 @@ class DatabaseEngine(SearchEngine):
             raise NotImplementedError(vendor)
         return docs.annotate(text_score=score)
 
+    def count(self, request: SearchRequest, parsed: ParsedQuery) -> int:
+        return self._matched(self._filtered(request, timezone.localdate()), parsed, False).count()
+
     def search(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool = False) -> EngineResult:
         today = timezone.localdate()
         docs = self._filtered(request, today)

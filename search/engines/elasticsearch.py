@@ -280,6 +280,18 @@ class ElasticsearchEngine(SearchEngine):
         self.client.options(ignore_status=404).indices.delete(index=self.index_name)
         self._index_ready = False
 
+    def count(self, request: SearchRequest, parsed: ParsedQuery) -> int:
+        self._guard()
+        faceted = CourseFacetedSearch(
+            parsed=parsed, match_any=False, request=request, using=self.client, index=self.index_name
+        )
+        try:
+            return faceted._s.extra(size=0, track_total_hits=True).execute().hits.total.value
+        except NotFoundError:
+            return 0
+        except UNREACHABLE as exc:
+            self._failed(exc)
+
     def search(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool = False) -> EngineResult:
         self._guard()
         faceted = CourseFacetedSearch(
