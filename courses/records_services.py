@@ -248,7 +248,8 @@ def record_enrolment_saved(*, enrolment: Enrolment, created: bool) -> None:
             build=lambda key: xapi.registered(enrolment=enrolment, learner_key=key),
         )
     if enrolment.status == EnrolmentStatus.COMPLETED and enrolment.completed_at:
-        if XapiStatement.objects.filter(id=xapi.statement_id("completed", enrolment.pk)).exists():
+        key = learner_key(enrolment.learner)
+        if XapiStatement.objects.filter(id=xapi.statement_id("completed", key, enrolment.pk)).exists():
             return
         _record_statement(
             learner=enrolment.learner,
@@ -275,6 +276,11 @@ def record_attendances(*, attendance_ids: list[int]) -> None:
 
 
 # --- xAPI: sending to the learning record store ---------------------------------------------------
+
+
+# The LRS refuses the statement itself (malformed, or the id is taken by a different statement; FastAPI-based
+# stores such as ralph answer 422 for what the spec calls 400): not worth retrying.
+REFUSED_STATUSES = (400, 409, 422)
 
 
 class LrsUnavailable(Exception):
@@ -307,7 +313,7 @@ def _note_failure(ids: list, error: str) -> None:
 
 def xapi_push(*, statement_ids: list[str] | None = None, batch_size: int = 50) -> PushResult:
     """Send pending statements (all, or those of `statement_ids`) in batches. Statements stay pending until the
-    LRS has taken them; a statement the LRS refuses on its own (400/409) is marked rejected, not retried.
+    LRS has taken them; a statement the LRS refuses on its own (400/409/422) is marked rejected, not retried.
     Raises LrsUnavailable when the store is down, after noting the attempt on the statements concerned."""
     if not settings.XAPI_LRS_URL:
         return PushResult(sent=0, rejected=0, pending=XapiStatement.objects.filter(pushed_at__isnull=True).count())
@@ -330,7 +336,7 @@ def xapi_push(*, statement_ids: list[str] | None = None, batch_size: int = 50) -
                 pushed_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
             )
             sent += len(ids)
-        elif response.status_code in (400, 409):
+        elif response.status_code in REFUSED_STATUSES:
             # One bad statement spoils a batch: send them one by one to find it.
             for pk, statement in batch:
                 one = _lrs_post([statement])
@@ -339,7 +345,7 @@ def xapi_push(*, statement_ids: list[str] | None = None, batch_size: int = 50) -
                         pushed_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
                     )
                     sent += 1
-                elif one.status_code in (400, 409):
+                elif one.status_code in REFUSED_STATUSES:
                     XapiStatement.objects.filter(pk=pk).update(
                         rejected_at=timezone.now(), attempts=F("attempts") + 1, last_error=one.text[:300]
                     )

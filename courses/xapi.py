@@ -2,7 +2,8 @@
 
 Building only: no database writes and no network (records_services stores them, records_tasks sends them).
 The actor is an `account` on the platform's home page named by the learner's opaque key — never a phone
-number or a name. Ids are uuid5 of what happened, so the same event always gives the same statement.
+number or a name. Ids are uuid5 of the learner's key and what happened, so the same event always gives the
+same statement, and a database restored or rebuilt elsewhere cannot reuse another learner's ids.
 """
 
 import datetime
@@ -99,7 +100,7 @@ def _statement(sid: uuid.UUID, learner_key: uuid.UUID, verb: str, obj: dict, tim
 
 
 def registered(*, enrolment, learner_key: uuid.UUID) -> dict:
-    sid = statement_id("registered", enrolment.pk)
+    sid = statement_id("registered", learner_key, enrolment.pk)
     return _statement(
         sid,
         learner_key,
@@ -112,7 +113,7 @@ def registered(*, enrolment, learner_key: uuid.UUID) -> dict:
 
 def attended(*, enrolment, meeting, learner_key: uuid.UUID) -> dict:
     # Keyed by enrolment and meeting, not the attendance row: a roll call redone keeps the same statement.
-    sid = statement_id("attended", enrolment.pk, meeting.pk)
+    sid = statement_id("attended", learner_key, enrolment.pk, meeting.pk)
     course_class = enrolment.course_class
     obj = {
         "objectType": "Activity",
@@ -135,7 +136,7 @@ def attended(*, enrolment, meeting, learner_key: uuid.UUID) -> dict:
 
 
 def completed(*, enrolment, learner_key: uuid.UUID) -> dict:
-    sid = statement_id("completed", enrolment.pk)
+    sid = statement_id("completed", learner_key, enrolment.pk)
     return _statement(
         sid,
         learner_key,
@@ -148,7 +149,7 @@ def completed(*, enrolment, learner_key: uuid.UUID) -> dict:
 
 
 def earned(*, certificate, course_class, learner_key: uuid.UUID) -> dict:
-    sid = statement_id("earned", certificate.code)
+    sid = statement_id("earned", learner_key, certificate.code)
     obj = {
         "objectType": "Activity",
         "id": f"{home_page()}/certificates/{certificate.code}/",

@@ -338,7 +338,7 @@ class XapiStatement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     pushed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
-    # Set when the LRS refused the statement itself (HTTP 400/409): not retried, shown to staff.
+    # Set when the LRS refused the statement itself (HTTP 400/409/422): not retried, shown to staff.
     rejected_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
 

@@ -141,12 +141,14 @@ def lrs():
     )  # fmt: skip
     port = _free_port()
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 — closed at teardown
+    (workdir / "data").mkdir(exist_ok=True)
+    # ralph's own app and fs backend, started as `ralph runserver -b fs` does (see lrs_server.py for why not
+    # through that command: its reloader, and a fix for its fs backend refusing every write after the first).
     process = subprocess.Popen(
-        [str(RALPH), "runserver", "-b", "fs", "-h", "127.0.0.1", "-p", str(port),
-         "--fs-default-directory-path", str(workdir / "data")],
+        [str(RALPH.parent / "python"), str(Path(__file__).parent / "lrs_server.py"), "127.0.0.1", str(port),
+         str(workdir / "data")],
         env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    (workdir / "data").mkdir(exist_ok=True)
     url = f"http://127.0.0.1:{port}/xAPI/"
     deadline = time.monotonic() + 60
     while True:
@@ -160,7 +162,7 @@ def lrs():
             pytest.fail(f"The LRS did not start: {(workdir / 'server.log').read_text()[-2000:]}")
         time.sleep(0.3)
     yield {"url": url, "username": username, "password": password}
-    os.killpg(process.pid, 15)  # runserver's reloader and its server child: the group we started
+    os.killpg(process.pid, 15)  # the LRS process group we started, nothing else
     process.wait(timeout=10)
     log.close()
     shutil.rmtree(workdir, ignore_errors=True)
@@ -172,6 +174,19 @@ def use_lrs(settings, lrs):
     settings.XAPI_LRS_USERNAME = lrs["username"]
     settings.XAPI_LRS_PASSWORD = lrs["password"]
     return lrs
+
+
+def lrs_statement(lrs, statement_id: str) -> dict:
+    """One statement read back from the LRS by id. (The spec answers with the statement itself; ralph 5.1
+    wraps it in a StatementResult, {"statements": [it]}: both are accepted, exactly one statement required.)"""
+    response = lrs_get(lrs, statement_id)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    if "statements" in body:
+        assert len(body["statements"]) == 1, body
+        body = body["statements"][0]
+    assert body["id"] == statement_id
+    return body
 
 
 def lrs_get(lrs, statement_id: str) -> requests.Response:
