@@ -379,7 +379,10 @@ def _validated(instance) -> None:
     try:
         instance.full_clean()
     except ValidationError as error:
-        messages = [m for ms in error.message_dict.values() for m in ms]
+        messages = []
+        for name, field_messages in error.message_dict.items():
+            label = instance._meta.get_field(name).verbose_name if name != "__all__" else ""
+            messages += [f"{label}：{m}" if label else m for m in field_messages]
         raise RecordsRefused("invalid", "；".join(messages))
 
 
