@@ -48,10 +48,26 @@ class CourseFacts:
         }
 
 
+def indexable_courses():
+    """Live courses with everything course_facts() reads, in a fixed number of queries per batch."""
+    from django.db.models import Prefetch
+
+    today = timezone.localdate()
+    current = CourseClass.objects.filter(ends_on__gte=today).select_related("venue__town").order_by("starts_on", "pk")
+    return (
+        CoursePage.objects.live()
+        .select_related("category", "provider", "town")
+        .prefetch_related("audiences", Prefetch("classes", queryset=current, to_attr="indexed_classes"))
+    )
+
+
 def course_facts(course: CoursePage) -> CourseFacts:
     """Read everything an index needs from a course (its live revision's fields, as stored)."""
     today = timezone.localdate()
-    classes = list(course.classes.filter(ends_on__gte=today).select_related("venue__town").order_by("starts_on"))
+    if hasattr(course, "indexed_classes"):
+        classes = course.indexed_classes
+    else:
+        classes = list(course.classes.filter(ends_on__gte=today).select_related("venue__town").order_by("starts_on"))
     towns = {}
     if course.town_id:
         towns[course.town_id] = (course.town.slug, course.town.name)

@@ -52,23 +52,53 @@ def course_index_update(*, course_id: int) -> bool:
     return True
 
 
-def search_reindex(*, progress: Callable[[Iterable[int], int], Iterable[int]] | None = None) -> dict[str, int]:
-    """Rebuild every index from the live catalogue, course by course, while the site keeps serving:
-    each course is replaced in place, and documents of courses no longer live are removed at the end."""
+def search_reindex(
+    *, progress: Callable[[Iterable[int], int], Iterable[int]] | None = None, batch_size: int = 200
+) -> dict[str, int]:
+    """Rebuild every index from the live catalogue while the site keeps serving: documents are
+    replaced batch by batch (each batch in one transaction, so a course is never missing), and
+    documents of courses no longer live are removed at the end."""
+    from .documents import indexable_courses
+
     ids = list(CoursePage.objects.live().order_by("pk").values_list("pk", flat=True))
-    iterator = progress(ids, len(ids)) if progress else ids
+    batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+    done = progress(_expand(batches), len(ids)) if progress else None
     indexed = 0
-    for course_id in iterator:
-        indexed += course_index_update(course_id=course_id)
+    for batch in batches:
+        facts_list = [course_facts(course) for course in indexable_courses().filter(pk__in=batch).order_by("pk")]
+        for engine in _engines():
+            many = getattr(engine, "index_many", None)
+            try:
+                if many:
+                    many(facts_list)
+                else:
+                    for facts in facts_list:
+                        engine.index(facts)
+            except Exception:
+                if engine.name == "database":
+                    raise
+                logger.warning("search: %s engine could not re-index a batch", engine.name, exc_info=True)
+        indexed += len(facts_list)
+        if done is not None:
+            for _ in batch:
+                next(done, None)
     live = set(ids)
     removed = 0
     for engine in _engines():
         try:
             stale = engine.indexed_ids() - live
+            for course_id in stale:
+                engine.remove(course_id)
         except Exception:  # noqa: BLE001
-            logger.warning("search: %s engine could not list its documents", engine.name, exc_info=True)
+            logger.warning("search: %s engine could not remove stale documents", engine.name, exc_info=True)
             continue
-        for course_id in stale:
-            engine.remove(course_id)
         removed += len(stale)
+    if done is not None:
+        for _ in done:
+            pass
     return {"indexed": indexed, "removed": removed}
+
+
+def _expand(batches):
+    for batch in batches:
+        yield from batch

@@ -89,6 +89,34 @@ class DatabaseEngine(SearchEngine):
             document.audiences.set(facts.audience_ids)
             document.towns.set(facts.town_ids)
 
+    def index_many(self, facts_list: list[CourseFacts]) -> None:
+        """Replace the documents of many courses at once (bulk statements; used by search_reindex)."""
+        ids = [facts.id for facts in facts_list]
+        documents = [
+            SearchDocument(
+                course_id=facts.id,
+                **facts.terms(),
+                title=facts.title[:255],
+                category_id=facts.category_id,
+                provider_id=facts.provider_id,
+                form=facts.form,
+                fee=facts.fee,
+                published_at=facts.published_at,
+            )
+            for facts in facts_list
+        ]
+        audiences = SearchDocument.audiences.through
+        towns = SearchDocument.towns.through
+        with transaction.atomic():
+            SearchDocument.objects.filter(course_id__in=ids).delete()
+            SearchDocument.objects.bulk_create(documents)
+            audiences.objects.bulk_create(
+                [audiences(searchdocument_id=f.id, audience_id=a) for f in facts_list for a in f.audience_ids]
+            )
+            towns.objects.bulk_create(
+                [towns(searchdocument_id=f.id, town_id=t) for f in facts_list for t in f.town_ids]
+            )
+
     def remove(self, course_id: int) -> None:
         SearchDocument.objects.filter(course_id=course_id).delete()
 

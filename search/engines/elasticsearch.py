@@ -220,38 +220,52 @@ class ElasticsearchEngine(SearchEngine):
                 CourseDocument._index.clone(name=self.index_name).create(using=self.client)
             self._index_ready = True
 
+    @staticmethod
+    def _document(facts: CourseFacts) -> CourseDocument:
+        return CourseDocument(
+            meta={"id": facts.id},
+            title=facts.title,
+            keywords=facts.keywords,
+            summary=facts.summary,
+            body=f"{facts.body} {facts.names}",
+            **facts.terms(),
+            category=facts.category_slug or None,
+            audience=[slug for slug, _ in facts.audiences],
+            form=facts.form,
+            provider=str(facts.provider_id) if facts.provider_id else None,
+            town=[slug for slug, _ in facts.towns],
+            fee=float(facts.fee),
+            free=not facts.fee,
+            published_at=facts.published_at,
+            classes=[
+                ClassDoc(
+                    id=c.pk,
+                    starts_on=c.starts_on,
+                    ends_on=c.ends_on,
+                    enrol_opens=c.enrol_opens,
+                    enrol_closes=c.enrol_closes,
+                    seats_left=c.seats_left,
+                )
+                for c in facts.classes
+            ],
+        )
+
     def index(self, facts: CourseFacts) -> None:
         self._guard()
         try:
             self.ensure_index()
-            document = CourseDocument(
-                meta={"id": facts.id},
-                title=facts.title,
-                keywords=facts.keywords,
-                summary=facts.summary,
-                body=f"{facts.body} {facts.names}",
-                **facts.terms(),
-                category=facts.category_slug or None,
-                audience=[slug for slug, _ in facts.audiences],
-                form=facts.form,
-                provider=str(facts.provider_id) if facts.provider_id else None,
-                town=[slug for slug, _ in facts.towns],
-                fee=float(facts.fee),
-                free=not facts.fee,
-                published_at=facts.published_at,
-                classes=[
-                    ClassDoc(
-                        id=c.pk,
-                        starts_on=c.starts_on,
-                        ends_on=c.ends_on,
-                        enrol_opens=c.enrol_opens,
-                        enrol_closes=c.enrol_closes,
-                        seats_left=c.seats_left,
-                    )
-                    for c in facts.classes
-                ],
-            )
-            document.save(using=self.client, index=self.index_name, refresh="wait_for")
+            self._document(facts).save(using=self.client, index=self.index_name, refresh="wait_for")
+        except UNREACHABLE as exc:
+            self._failed(exc)
+
+    def index_many(self, facts_list: list[CourseFacts]) -> None:
+        from elasticsearch.helpers import bulk
+
+        self._guard()
+        try:
+            self.ensure_index()
+            actions = ({**self._document(f).to_dict(include_meta=True), "_index": self.index_name} for f in facts_list)
+            bulk(self.client, actions, refresh="wait_for")
         except UNREACHABLE as exc:
             self._failed(exc)
 
