@@ -3,8 +3,14 @@ the checks run in the browser (axe-core, tap targets, focus)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import import_module
 
+from django.apps import apps
+from django.conf import settings
 from playwright.sync_api import Page
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale
+from wagtail.models import Page as WagtailPage
 
 from tests.factories import (
     AudienceFactory,
@@ -58,8 +64,25 @@ class District:
     town: object
 
 
+def ensure_migration_rows() -> None:
+    """The rows data migrations make (Wagtail's locale, root page and root collection, the role groups).
+
+    Transactional tests flush the database after each test. Serialized rollback would restore these, but
+    Django keeps the serialized copy on a connection object that lives in a context variable, and
+    Playwright's greenlets give fixtures a different context: so the tests build what they rely on.
+    """
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if WagtailPage.get_first_root_node() is None:
+        WagtailPage.add_root(instance=WagtailPage(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    import_module("accounts.migrations.0003_role_groups").create_role_groups(apps, None)
+
+
 def build_district() -> District:
     """A small, real district: a town school with a pear-pruning course and an elderly calligraphy course."""
+    ensure_migration_rows()
     home, catalogue = site_tree()
     home.intro = "人人皆学、处处能学、时时可学——在家门口找到适合您的课程。"
     home.save_revision().publish()

@@ -5,9 +5,8 @@ import pytest
 
 from .pages import axe_violations, body_font_px, build_district, small_targets
 
-# Transactional (the live server reads what the test wrote); serialized rollback restores the rows the
-# migrations made (Wagtail's root page and locale, the role groups) after each test's flush.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Transactional: the live server's thread must see what the test wrote.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from .pages import body_font_px, build_district, focus_is_visible
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
