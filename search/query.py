@@ -39,6 +39,7 @@ class SearchRequest:
     sort: str = Sort.RELEVANCE
     page: int = 1
     page_size: int = PAGE_SIZE
+    with_facets: bool = True  # listings that show no counts (the catalogue) skip their queries
 
     @property
     def filters_active(self) -> bool:
@@ -56,6 +57,7 @@ class SearchRequest:
     def as_query_string(self, **changes) -> str:
         values = asdict(replace(self, **changes))
         values.pop("page_size")
+        values.pop("with_facets")
         if values["page"] == 1:
             values.pop("page")
         if values["sort"] == Sort.RELEVANCE:
@@ -141,3 +143,17 @@ class SearchResponse:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
+
+    def as_page(self):
+        """The hits' courses as a Django paginator page, for templates written for Paginator."""
+        from django.core.paginator import Page, Paginator
+
+        class _Counted:
+            def __init__(self, total):
+                self.total = total
+
+            def __len__(self):
+                return self.total
+
+        paginator = Paginator(_Counted(self.total), self.request.page_size)
+        return Page([hit.course for hit in self.hits], min(self.page, self.num_pages), paginator)

@@ -6,6 +6,7 @@ and, when the query had to be loosened, a corrected query to suggest.
 """
 
 import logging
+from dataclasses import replace
 
 from django.utils import timezone
 
@@ -122,7 +123,33 @@ def course_search(request: SearchRequest) -> SearchResponse:
 
 def course_suggestions(prefix: str, *, limit: int = 8) -> list[dict]:
     """Titles for suggestions-as-you-type: the best matches of what was typed so far."""
-    response = course_search(SearchRequest(q=prefix, page_size=limit))
+    response = course_search(SearchRequest(q=prefix, page_size=limit, with_facets=False))
     if response.approximate:
         return []
     return [{"title": hit.course.title, "url": hit.course.url} for hit in response.hits]
+
+
+def catalogue_search_page(*, filters, q: str = "", page_number=None):
+    """The catalogue's listing through the search service: a drop-in for courses.selectors.catalogue_page
+    (same filters, same order without words: soonest class, then newest), plus words when `q` is given.
+    Returns a Django paginator page of CoursePages with classes prefetched."""
+    from courses.selectors import CATALOGUE_PAGE_SIZE
+
+    from .query import search_request_from_query
+
+    page = search_request_from_query({"page": page_number}).page
+    request = SearchRequest(
+        q=q,
+        category=filters.category,
+        audience=filters.audience,
+        form=filters.form,
+        provider=filters.provider,
+        town=filters.town,
+        page=page,
+        page_size=CATALOGUE_PAGE_SIZE,
+        with_facets=False,
+    )
+    response = course_search(request)
+    if not response.hits and response.total and page > response.num_pages:
+        response = course_search(replace(request, page=response.num_pages))
+    return response.as_page()

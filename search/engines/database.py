@@ -197,7 +197,7 @@ class DatabaseEngine(SearchEngine):
         else:
             docs = docs.annotate(text_score=Value(1.0, output_field=FloatField()))
         total = docs.count()
-        facets = self._facets(docs, today, request) if total else {}
+        facets = self._facets(docs, today, request) if total and request.with_facets else {}
         if not total:
             return EngineResult(ranked=[], total=0, facets=facets)
 
@@ -215,7 +215,10 @@ class DatabaseEngine(SearchEngine):
         )
         if request.sort == Sort.NEWEST:
             order = [F("published_at").desc(nulls_last=True), "-score"]
-        elif request.sort == Sort.SOONEST or not parsed:
+        elif not parsed:
+            # Without words, the catalogue's own order: soonest class, then newest.
+            order = [F("next_start").asc(nulls_last=True), F("published_at").desc(nulls_last=True)]
+        elif request.sort == Sort.SOONEST:
             order = [F("next_start").asc(nulls_last=True), "-score", F("published_at").desc(nulls_last=True)]
         else:
             order = ["-score", F("next_start").asc(nulls_last=True)]

@@ -339,7 +339,7 @@ class ElasticsearchEngine(SearchEngine):
             raise
         ranked = [(int(hit.meta.id), float(hit.meta.score or 0)) for hit in response]
         total = response.hits.total.value
-        return EngineResult(ranked=ranked, total=total, facets=self._facets(response))
+        return EngineResult(ranked=ranked, total=total, facets=self._facets(response) if request.with_facets else {})
 
     @staticmethod
     def _facets(response) -> dict:
