@@ -172,6 +172,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Search ---------------------------------------------------------------------------------
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# The course search index on that cluster (search/engines/elasticsearch.py).
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "jizhou-courses")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Passwords and login --------------------------------------------------------------------
