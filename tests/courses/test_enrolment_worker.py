@@ -41,6 +41,13 @@ def _wait(predicate, timeout=60, what="condition"):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def _forget_connections():
+    # Celery caches its producer pool on first use (even an eager call builds it for the empty broker URL);
+    # drop it so the next message goes to the broker configured now.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker(tmp_path, settings):
     try:
@@ -86,6 +93,7 @@ def worker(tmp_path, settings):
     # This process queues onto the same broker and queue as the worker.
     saved = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager")}
     celery_app.conf.update(broker_url=BROKER, task_always_eager=False)
+    _forget_connections()
     settings.SMS_BACKEND = "accounts.sms.FileSmsBackend"  # nothing should be sent from this process
     settings.SMS_FILE_PATH = str(tmp_path / "not-from-the-test-process.jsonl")
     try:
@@ -95,6 +103,7 @@ def worker(tmp_path, settings):
         yield {"sms_file": sms_file, "queue": queue, "log": tmp_path / "worker.log"}
     finally:
         celery_app.conf.update(saved)
+        _forget_connections()
         process.terminate()
         try:
             process.wait(timeout=20)
