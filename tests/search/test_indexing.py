@@ -114,3 +114,19 @@ def test_search_reindex_rebuilds_and_removes_stale_documents(tree, indexed, caps
     assert "1/1" in captured.err  # the progress bar
     assert titles("香菇") == ["香菇菌棒生产"]
     assert list(SearchDocument.objects.values_list("course_id", flat=True)) == [course.pk]
+
+
+def test_staff_edit_synonyms_and_words_in_the_admin(client, db):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import UserFactory
+
+    assert client.get("/admin/snippets/course_search/synonym/").status_code == 302  # login first
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get("/admin/snippets/course_search/synonym/").status_code == 200
+    response = client.post("/admin/snippets/course_search/dictionaryword/add/", {"word": "蓟北梨王", "kind": "crop"})
+    assert response.status_code == 302 and DictionaryWord.objects.filter(word="蓟北梨王").exists()
+    with pytest.raises(ValidationError):
+        DictionaryWord(word="两个 词").full_clean()
+    assert Synonym.objects.filter(terms="电脑 计算机 微机").exists()  # the defaults, editable here
