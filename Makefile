@@ -47,7 +47,7 @@ lint: install
 
 # Regenerate translation catalogues after changing interface strings (needs gettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
