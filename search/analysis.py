@@ -264,9 +264,12 @@ def parse_query(text: str, *, relaxed: bool = False) -> ParsedQuery:
     def flush_latin():
         if not latin:
             return
-        alternatives: list[Alternative] = [(Term("".join(latin), prefix=True),)]
+        # Prefixes (typing "zhin" finds 智能) from three letters on; shorter ones are initials
+        # or single syllables, matched exactly (a 2-letter prefix matches half the index).
+        joined = "".join(latin)
+        alternatives: list[Alternative] = [(Term(joined, prefix=len(joined) >= 3),)]
         if relaxed and len(latin) > 1:
-            alternatives.append(tuple(Term(w, prefix=True) for w in latin))
+            alternatives.append(tuple(Term(w, prefix=len(w) >= 3) for w in latin))
         groups.append(Group(" ".join(latin), tuple(alternatives)))
         latin.clear()
 

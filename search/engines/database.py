@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from courses.models import CourseClass
+from courses.models import CourseClass, ProviderPage
 
 from ..analysis import ParsedQuery, Term
 from ..documents import CourseFacts
@@ -198,8 +198,21 @@ class DatabaseEngine(SearchEngine):
             docs = self._matched(docs, parsed, match_any)
         else:
             docs = docs.annotate(text_score=Value(1.0, output_field=FloatField()))
-        total = docs.count()
-        facets = self._facets(docs, today, request) if total and request.with_facets else {}
+        facets = {}
+        if request.with_facets:
+            # One aggregate gives the total and the yes/no counts; the value lists follow only if any.
+            days = request.starts_within or FACET_STARTS_WITHIN_DEFAULT
+            flags = docs.aggregate(
+                total=Count("course_id"),
+                free=Count("course_id", filter=Q(fee=0)),
+                starts_within=Count("course_id", filter=Exists(self._starting_within(today, days))),
+                open_seats=Count("course_id", filter=Exists(self._with_seats(today))),
+            )
+            total = flags.pop("total")
+            if total:
+                facets = {**self._facets(docs), **flags}
+        else:
+            total = docs.count()
         if not total:
             return EngineResult(ranked=[], total=0, facets=facets)
 
@@ -228,7 +241,7 @@ class DatabaseEngine(SearchEngine):
         rows = ranked.order_by(*order, "course_id").values_list("course_id", "score")[start : start + request.page_size]
         return EngineResult(ranked=[(pk, float(score or 0)) for pk, score in rows], total=total, facets=facets)
 
-    def _facets(self, docs: QuerySet, today: datetime.date, request: SearchRequest) -> dict:
+    def _facets(self, docs: QuerySet) -> dict:
         def counts(field_id, slug, label, order):
             rows = (
                 docs.filter(**{f"{field_id}__isnull": False})
@@ -240,14 +253,21 @@ class DatabaseEngine(SearchEngine):
 
         forms = dict(SearchDocument._meta.get_field("form").choices)
         form_rows = docs.values("form").annotate(n=Count("course_id")).order_by("-n", "form")
-        days = request.starts_within or FACET_STARTS_WITHIN_DEFAULT
+        # Provider titles live on wagtailcore_page: joining it into the count is slow on a big tree,
+        # so count by id and read the few titles after.
+        provider_rows = list(
+            docs.filter(provider__isnull=False).values("provider_id").annotate(n=Count("course_id")).order_by("-n")
+        )
+        titles = dict(
+            ProviderPage.objects.filter(pk__in=[r["provider_id"] for r in provider_rows]).values_list("pk", "title")
+        )
         return {
             "category": counts("category", "category__slug", "category__name", "category__sort_order"),
             "audience": counts("audiences", "audiences__slug", "audiences__name", "audiences__sort_order"),
             "form": [FacetValue(r["form"], str(forms.get(r["form"], r["form"])), r["n"]) for r in form_rows],
-            "provider": counts("provider", "provider_id", "provider__title", "provider__path"),
+            "provider": [
+                FacetValue(str(r["provider_id"]), titles.get(r["provider_id"], ""), r["n"])
+                for r in sorted(provider_rows, key=lambda r: (-r["n"], titles.get(r["provider_id"], "")))
+            ],
             "town": counts("towns", "towns__slug", "towns__name", "towns__sort_order"),
-            "free": docs.filter(fee=0).count(),
-            "starts_within": docs.filter(Exists(self._starting_within(today, days))).count(),
-            "open_seats": docs.filter(Exists(self._with_seats(today))).count(),
         }
