@@ -3,6 +3,24 @@ import pytest
 from tests.factories import provider_page, site_tree
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test gets the migrations' data back (serialized rollback).
+
+    A transactional test ends by flushing every table, which also removes what data migrations
+    created: Wagtail's root page and root collection, the default site, our role groups. Whichever
+    transactional test ran next would then start from a database no real install ever has.
+    """
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None or "django_db_serialized_rollback" in names:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in names or "live_server" in names
+        transactional = transactional or bool(marker and marker.kwargs.get("transaction"))
+        if transactional:
+            names.append("django_db_serialized_rollback")
+
+
 @pytest.fixture
 def tree(db):
     """The catalogue skeleton: home, catalogue and two schools."""
