@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.phone import mask_phone
@@ -18,6 +19,7 @@ from .models import (
     CreditRule,
     Enrolment,
     EnrolmentStatus,
+    Meeting,
     Recognition,
     RecognitionStatus,
     XapiStatement,
@@ -150,16 +152,26 @@ def learning_summary(user) -> LearningSummary:
 
     conversion = CreditConversion.objects.filter(is_active=True).first()
     total_points = sum((r.points for r in cells.values()), ZERO)
+    # Counted in subqueries: joining attendances and meetings together would multiply rows per class.
+    attended_count = (
+        Attendance.objects.filter(enrolment=OuterRef("pk")).values("enrolment").annotate(n=Count("pk")).values("n")
+    )
+    meeting_count = (
+        Meeting.objects.filter(course_class=OuterRef("course_class"))
+        .values("course_class")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     enrolments = list(
         Enrolment.objects.filter(learner=user)
-        .exclude(Q(status=EnrolmentStatus.CANCELLED) & Q(attendances__isnull=True))
         .select_related("course_class__course__category", "course_class__course__provider")
         .annotate(
-            meetings_attended=Count("attendances", distinct=True),
-            meetings_total=Count("course_class__meetings", distinct=True),
+            meetings_attended=Coalesce(Subquery(attended_count), 0),
+            meetings_total=Coalesce(Subquery(meeting_count), 0),
         )
+        # A cancelled enrolment stays on the record only if the learner attended something.
+        .exclude(status=EnrolmentStatus.CANCELLED, meetings_attended=0)
         .order_by("-course_class__starts_on", "-pk")
-        .distinct()
     )
     return LearningSummary(
         enrolments=enrolments,

@@ -117,3 +117,13 @@ def test_staff_accounts_are_not_deleted_here(staff_a):
         account_delete(user=staff_a, password="correct-horse-battery")
     assert refused.value.code == "staff_account"
     assert User.objects.filter(pk=staff_a.pk).exists()
+
+
+def test_cancelled_without_attendance_is_left_out(make_course, learner):
+    from courses.enrolment_services import enrolment_cancel, enrolment_create
+    from courses.records_selectors import learning_summary
+
+    enrolment = enrolment_create(learner=learner, course_class_id=make_course().pk)
+    assert [e.meetings_total for e in learning_summary(learner).enrolments] == [3]
+    enrolment_cancel(enrolment_id=enrolment.pk, by=learner)
+    assert learning_summary(learner).enrolments == []
