@@ -27,7 +27,7 @@ from demo_server import DEFAULT_VAR, demo_urls, prepare, running  # noqa: E402
 HERE = Path(__file__).resolve().parent / "lighthouse"
 CLI = HERE / "node_modules" / "lighthouse" / "cli" / "index.js"
 GOALS = {"accessibility": 95, "performance": 90}
-CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --no-first-run"
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --no-first-run --lang=zh-CN"
 
 
 def ensure_lighthouse() -> None:
@@ -48,8 +48,9 @@ def run_once(url: str, *, elder: bool) -> dict[str, float]:
             f"--chrome-flags={CHROME_FLAGS}",
             "--quiet",
         ]
-        if elder:
-            command.append("--extra-headers=" + json.dumps({"Cookie": "elder_mode=1"}))
+        # A resident's phone asks for Chinese (Django would otherwise serve the English interface).
+        headers = {"Accept-Language": "zh-CN,zh;q=0.9", **({"Cookie": "elder_mode=1"} if elder else {})}
+        command.append("--extra-headers=" + json.dumps(headers))
         env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
         subprocess.run(command, check=True, env=env)
         data = json.loads(report.read_text(encoding="utf-8"))

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from .pages import PHONE
+
 # Playwright's sync API keeps an event loop running in the test thread; Django would otherwise refuse
 # the ORM calls the fixtures make in that thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -26,7 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PHONE = {"width": 390, "height": 844}  # a common Android phone's CSS viewport
 
 
 def pytest_collection_modifyitems(items):

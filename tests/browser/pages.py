@@ -24,6 +24,7 @@ from tests.factories import (
 )
 
 SERIOUS = {"serious", "critical"}
+PHONE = {"width": 390, "height": 844}  # a common Android phone's CSS viewport
 
 # Every control a finger may meet. Off-screen elements (the skip link before it is focused) count too:
 # they must be big enough the moment they appear.

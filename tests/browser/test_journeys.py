@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .pages import body_font_px, build_district, focus_is_visible
+from .pages import PHONE, body_font_px, build_district, focus_is_visible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +64,7 @@ def test_elder_mode_pear_journey_with_the_keyboard_alone(page, live_server, dist
 
 
 def test_elder_mode_and_text_size_work_without_javascript(browser, live_server, district):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="zh-CN")
     page = context.new_page()
     try:
         page.goto(live_server.url + district.catalogue.url)
@@ -129,15 +129,27 @@ def test_read_aloud_reads_the_course_in_chinese(page, live_server, district):
 
 
 def test_read_aloud_is_hidden_where_the_browser_cannot_speak(browser, live_server, district):
-    context = browser.new_context()
+    context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.add_init_script("delete window.speechSynthesis; delete window.SpeechSynthesisUtterance;")
     page.goto(live_server.url + district.pear.url)
     expect(page.locator("[data-read-aloud]")).to_be_hidden()
     context.close()
 
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
     page = context.new_page()
     page.goto(live_server.url + district.pear.url)
     expect(page.locator("[data-read-aloud]")).to_be_hidden()
     context.close()
+
+
+def test_english_interface(page, live_server, district):
+    page.goto(live_server.url + district.pear.url)
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Elder mode")).to_be_visible()
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_attached()
+    expect(page.get_by_role("heading", name="Classes")).to_be_visible()
+    expect(page.get_by_role("button", name="Read aloud")).to_be_visible()
+    page.get_by_role("button", name="简体中文").click()
+    expect(page.get_by_role("button", name="长辈版")).to_be_visible()
