@@ -13,7 +13,14 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogContext, get_active_log_context, log
 
-from .models import Enrolment, EnrolmentStatus
+from .models import (
+    Certificate,
+    CertificateStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Recognition,
+    RecognitionStatus,
+)
 
 # action id → (label, message). Labels are what the filter offers, messages what a row says.
 AUDIT_ACTIONS = {
@@ -113,3 +120,53 @@ def _data(instance: Enrolment, before) -> dict:
 
 def _title(instance: Enrolment) -> str:
     return f"报名#{instance.pk} · {instance.course_class}"
+
+
+# --- Certificates and credit-bank recognitions ------------------------------------------------------------
+
+
+@receiver(post_init, sender=Certificate)
+@receiver(post_init, sender=Recognition)
+def _remember_record_status(sender, instance, **kwargs):
+    instance._audit_status = instance.__dict__.get("status")
+
+
+@receiver(post_save, sender=Certificate)
+def _log_certificate(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    before, instance._audit_status = (None if created else instance._audit_status), instance.status
+    title = f"证书{instance.code}"
+    data = {"enrolment_id": instance.enrolment_id}
+    if created:
+        # Issued by the system when a learner completes; the log context names whoever triggered it.
+        audit_record(instance=instance, action="jizhou.certificate.issue", data=data, title=title)
+    elif before != instance.status and instance.status == CertificateStatus.REVOKED:
+        audit_record(
+            instance=instance,
+            action="jizhou.certificate.revoke",
+            user=instance.revoked_by,
+            data={**data, "reason": instance.revoked_reason},
+            title=title,
+        )
+
+
+@receiver(post_save, sender=Recognition)
+def _log_recognition_decision(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    before, instance._audit_status = (None if created else instance._audit_status), instance.status
+    if before == instance.status:
+        return
+    action = {
+        RecognitionStatus.APPROVED: "jizhou.credit.approve",
+        RecognitionStatus.REJECTED: "jizhou.credit.reject",
+    }.get(instance.status)
+    if action:
+        audit_record(
+            instance=instance,
+            action=action,
+            user=instance.decided_by,
+            data={"hours": str(instance.hours), "note": instance.decision_note},
+            title=f"学习成果认定#{instance.pk} · {instance.title}",
+        )

@@ -131,3 +131,30 @@ class CentreOnlyMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def _audit_menu_item():
     return CentreOnlyMenuItem(_("审计日志"), reverse("jizhou_audit_log"), icon_name="history", order=50)
+
+
+# --- The admin API's images and documents: only those the person may choose ---------------------------
+
+
+def _chooseable(viewset_class):
+    """Wagtail's admin API lists every image/document to any admin user; limit it to the person's collections."""
+    from wagtail.permissions import policy_registry
+
+    class CollectionScoped(viewset_class):
+        def get_queryset(self):
+            allowed = policy_registry.get_by_type(self.model).instances_user_has_any_permission_for(
+                self.request.user, ["choose"]
+            )
+            return super().get_queryset().filter(pk__in=allowed.values("pk"))
+
+    CollectionScoped.__name__ = f"CollectionScoped{viewset_class.__name__}"
+    return CollectionScoped
+
+
+@hooks.register("construct_admin_api", order=100)  # after wagtail.images/documents register theirs
+def _admin_api_respects_collections(router):
+    from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+    from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+
+    router.register_endpoint("images", _chooseable(ImagesAdminAPIViewSet))
+    router.register_endpoint("documents", _chooseable(DocumentsAdminAPIViewSet))

@@ -149,7 +149,10 @@ def centre_rights_ensure(*, catalogue: Page) -> Group:
 def _content_types(pairs):
     from django.contrib.contenttypes.models import ContentType
 
-    return [ContentType.objects.get_by_natural_key(app_label, model) for app_label, model in pairs]
+    wanted = Q()
+    for app_label, model in pairs:
+        wanted |= Q(app_label=app_label, model=model)
+    return ContentType.objects.filter(wanted)
 
 
 @transaction.atomic

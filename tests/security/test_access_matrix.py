@@ -1,0 +1,978 @@
+"""The access matrix: every URL pattern of the site is classified, and every class is exercised with concrete
+requests as six people — anonymous, a resident, a teacher, staff of school A, staff of school B, centre staff.
+
+- The patterns are walked from the URL configuration (Wagtail admin, snippets, choosers, the /api/v1/ routes,
+  the site's own views). A pattern no rule classifies fails `test_every_url_pattern_is_classified` with its
+  name, so a view added tomorrow cannot slip in untested.
+- Each concrete request says who may do it. Allowed: 200 (or the given statuses), and for writes the database
+  really changed. Refused: 403/404/405/401, or a redirect to a login page or to the admin home (Wagtail's
+  "permission denied" redirect), and for every refused request — reads and writes — nothing changed.
+  Requests run inside a savepoint that is rolled back, so one person's allowed write never changes what the
+  next person sees.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    PageViewRestriction,
+    Revision,
+    Site,
+    TaskState,
+    Workflow,
+    WorkflowState,
+)
+
+from accounts.models import User
+from courses.models import (
+    Attendance,
+    Audience,
+    Category,
+    Certificate,
+    CourseClass,
+    Enrolment,
+    Meeting,
+    PhoneReveal,
+    Recognition,
+)
+from tests.security.world import PERSONAS, World, build_world
+
+ALL = frozenset(PERSONAS)
+NOBODY = frozenset()
+LOGGED_IN = ALL - {"anonymous"}
+ADMIN = frozenset({"teacher", "staff_a", "staff_b", "centre"})
+SCHOOL_A = frozenset({"staff_a", "centre"})
+SCHOOL_B = frozenset({"staff_b", "centre"})
+CENTRE = frozenset({"centre"})
+CLASS_A = frozenset({"teacher", "staff_a", "centre"})
+STAFF = frozenset({"staff_a", "staff_b", "centre"})
+
+
+# --- 1. Classifying every URL pattern --------------------------------------------------------------------
+
+# (regex on "namespace:name" — or on the route when a pattern has no name —, class). First match wins.
+# Classes are policies; the concrete requests below exercise each one.
+RULES: list[tuple[str, str]] = [
+    # The public site and its helpers.
+    (r"^wagtail_serve$", "public_page"),
+    (r"^search:", "public"),
+    (r"^(elder_mode|text_size|set_language)$", "public"),
+    (r"^accounts:(login|register|login_sms|password_reset|logout)$", "public"),
+    (r"^(wagtailcore_login|wagtailcore_authenticate_with_password|wagtaildocs_authenticate_with_password)$", "public"),
+    (r"^wagtaildocs_serve$", "public_document"),
+    (r"^route:\^media/", "public_static"),
+    # The JSON API.
+    (r"^api:(openapi-json|openapi-view|api-root|courses_search|class_detail|token_create)$", "api_public"),
+    (r"^api:(my_enrolments|enrolment_create_view)$", "api_learner"),
+    (r"^api:(enrolment_cancel_view|enrolment_complete_view)$", "api_class_staff"),
+    # Learning records, certificates, the credit bank.
+    (r"^records:(my_learning|transcript_pdf|my_statements|my_data|my_data_export|my_account_delete)$", "learner"),
+    (r"^api:(my_record|my_statements)$", "api_learner"),
+    (r"^records:(certificate_lookup|certificate_verify)$|^api:certificate_verify$", "public"),
+    (r"^records:(certificate_revoke|certificate_pdf)$", "certificate_school"),
+    (r"^records:(recognitions|recognition_decide|recognition_evidence)$", "credit_bank"),
+    (r"^wagtailsnippets_courses_(creditrule|creditconversion):", "snippets_centre"),
+    # Learners' own pages.
+    (r"^enrolment:(enrol|mine|cancel|check_in)$", "learner"),
+    # Teachers' and schools' class pages (rosters, exports, roll call).
+    (r"^teach:classes$", "teach_list"),
+    (r"^teach:", "teach_class"),
+    # Wagtail admin: entry, account, and helpers any admin user has.
+    (
+        r"^wagtailadmin_(login|password_reset|password_reset_done|password_reset_confirm|password_reset_complete)$",
+        "admin_public",
+    ),
+    (r"^wagtailadmin_(javascript_catalog|sprite)$", "admin_public"),
+    (r"^wagtailadmin_(home|account|logout|dismissibles|block_preview)$", "admin_any"),
+    (r"^wagtailadmin_editing_sessions:", "admin_any"),
+    (r"^wagtailadmin_(tag_autocomplete|tag_model_autocomplete)$", "admin_any"),
+    (r"^wagtailadmin_choose_page", "page_chooser"),
+    (r"^wagtailembeds:", "admin_any"),
+    (r"^wagtailadmin_(error_test)$|^route:admin/test404/$|^route:admin/\^\.\*/\$$", "admin_debug"),
+    # Pages: listing, search, and the per-page views (edit, preview, revisions, compare, history, usage…).
+    (r"^wagtailadmin_explore", "page_explorer"),
+    (r"^wagtailadmin_pages:(search|search_results)$", "page_explorer"),
+    (r"^wagtailadmin_api:pages:", "admin_api_pages"),
+    (r"^wagtailadmin_pages:(add|preview_on_add|add_subpage|choose_parent)$", "page_add"),
+    (r"^wagtailadmin_pages:(type_use|type_use_results)$", "page_type_usage"),
+    (
+        r"^wagtailadmin_pages:(edit|preview_on_edit|view_draft|usage|revisions_index|revisions_view|revisions_revert"
+        r"|revisions_compare|history|history_results|workflow_history|workflow_history_detail"
+        r"|confirm_workflow_cancellation|convert_alias|revisions_unschedule)$",
+        "page_edit",
+    ),
+    (r"^wagtailadmin_pages:(unpublish|delete|lock|unlock|set_privacy|set_page_position)$", "page_publish"),
+    (r"^wagtailadmin_pages:(move|move_confirm|copy)$", "page_move_copy"),
+    (r"^wagtailadmin_pages:(workflow_action|collect_workflow_action_data|workflow_preview)$", "page_review"),
+    (r"^wagtail_bulk_action$", "bulk_action"),
+    # Images and documents, each school in its own collection.
+    (r"^(wagtailimages|wagtailimages_chooser|wagtailadmin_api:images):", "images"),
+    (r"^(wagtaildocs|wagtaildocs_chooser|wagtailadmin_api:documents):", "documents"),
+    # Snippets the centre curates, and their choosers (used inside page forms).
+    (r"^wagtailsnippets:index$", "snippets_index"),
+    (r"^wagtailsnippets_(courses_category|courses_audience|community_town|community_venue):", "snippets_centre"),
+    (r"^wagtailsnippetchoosers_", "snippet_chooser"),
+    (r"^wagtailsnippets_course_search_", "snippets_superuser"),
+    # Reports and the audit log.
+    (r"^jizhou_audit_log", "audit_log"),
+    (r"^wagtailadmin_reports:", "reports"),
+    # Structure only a system administrator touches.
+    (
+        r"^(wagtailusers_users|wagtailusers_groups|wagtailsites|wagtailadmin_workflows|wagtailredirects|wagtailforms):",
+        "superuser_only",
+    ),
+    (r"^wagtailadmin_collections:", "collections"),
+]
+
+
+def _url_patterns(patterns=None, prefix="", namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            ns = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else pattern.namespace or namespace
+            )
+            yield from _url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield (name or f"route:{route}"), route
+
+
+def classify(key: str) -> str | None:
+    for regex, cls in RULES:
+        if re.search(regex, key):
+            return cls
+    return None
+
+
+def test_every_url_pattern_is_classified():
+    unclassified = sorted({key for key, _route in _url_patterns() if classify(key) is None})
+    assert not unclassified, (
+        "These URL patterns are in no access class; add a rule to RULES in tests/security/test_access_matrix.py "
+        "(and a concrete request for a new class): " + ", ".join(unclassified)
+    )
+
+
+def test_every_class_is_exercised():
+    used = {classify(key) for key, _route in _url_patterns()}
+    exercised = {case.cls for case in CASES}
+    assert used - exercised == set(), f"classes with no concrete request: {sorted(used - exercised)}"
+
+
+# --- 2. Concrete requests ---------------------------------------------------------------------------------
+
+REFUSED = {401, 403, 404, 405, 409}  # 409: the API refusing a state change (e.g. enrolled already)
+
+
+@dataclass(frozen=True)
+class Case:
+    cls: str
+    label: str
+    url: Callable[[World], str]
+    allowed: frozenset
+    method: str = "get"
+    data: Callable[[World], dict] | None = None
+    write: bool = False  # allowed requests must change the database
+    ok: tuple = (200,)
+    secret: Callable[[World], str] | None = None  # text only `may_see` may find in a 200 response
+    may_see: frozenset = field(default_factory=frozenset)
+    kwargs: dict = field(default_factory=dict)
+    form_refusal: bool = False  # a refused write may answer 200 with the form's error (nothing changed)
+
+
+def _edit(w, page):
+    return reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+
+def _page_form(page, **overrides):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+    classes = [
+        {
+            "id": c.pk,
+            "label": c.label,
+            "starts_on": c.starts_on.isoformat(),
+            "ends_on": c.ends_on.isoformat(),
+            "schedule": c.schedule,
+            "venue": "",
+            "capacity": c.capacity,
+            "enrol_opens": "",
+            "enrol_closes": "",
+            "teacher": c.teacher_id or "",
+        }
+        for c in page.classes.all()
+    ]
+    data = {
+        "title": page.title + "（改）",
+        "slug": page.slug,
+        "summary": page.summary,
+        "category": page.category_id,
+        "form": page.form,
+        "hours": str(page.hours),
+        "credits": str(page.credits),
+        "fee": str(page.fee),
+        "town": "",
+        "min_age": "",
+        "keywords": "",
+        "body": rich_text("<p>改过的内容</p>"),
+        "classes": inline_formset(classes, initial=len(classes)),
+    }
+    data.update(overrides)
+    return nested_form_data(data)
+
+
+def _revision(w, page, which=-1):
+    return Revision.page_revisions.filter(object_id=str(page.pk)).order_by("pk")[which if which >= 0 else 0].pk
+
+
+def _first_revision(w, page):
+    return Revision.page_revisions.filter(object_id=str(page.pk)).order_by("pk").first().pk
+
+
+def _last_revision(w, page):
+    return Revision.page_revisions.filter(object_id=str(page.pk)).order_by("-pk").first().pk
+
+
+CASES: list[Case] = [
+    # Public site -------------------------------------------------------------------------------------------
+    Case("public_page", "home", lambda w: w.home.url, ALL),
+    Case("public_page", "catalogue", lambda w: w.catalogue.url, ALL),
+    Case("public_page", "live course", lambda w: w.course_a.url, ALL),
+    Case("public_page", "draft course is not served", lambda w: w.school_b.url + w.draft_b.slug + "/", NOBODY),
+    Case("public", "search", lambda w: reverse("search:search") + "?q=梨树", ALL, secret=lambda w: "乙校保密草稿课程"),
+    Case("public", "suggest", lambda w: reverse("search:suggest") + "?q=li", ALL, secret=lambda w: "乙校保密草稿课程"),
+    Case(
+        "public",
+        "elder mode",
+        lambda w: reverse("elder_mode"),
+        ALL,
+        method="post",
+        data=lambda w: {"elder_mode": "1"},
+        ok=(200, 302),
+    ),
+    Case("public", "login page", lambda w: reverse("accounts:login"), ALL, ok=(200, 302)),
+    Case("public", "register page", lambda w: reverse("accounts:register"), ALL, ok=(200, 302)),
+    Case("public", "frontend login redirect", lambda w: reverse("wagtailcore_login"), ALL, ok=(200, 302)),
+    Case("public", "unknown view restriction", lambda w: "/documents/authenticate_with_password/999999/", NOBODY),
+    Case("public_document", "school A document", lambda w: w.doc_a.url, ALL),
+    Case("public_static", "missing media file", lambda w: "/media/original_images/none.png", NOBODY),
+    # JSON API ----------------------------------------------------------------------------------------------
+    Case("api_public", "openapi schema", lambda w: "/api/v1/openapi.json", ALL),
+    Case("api_public", "course search", lambda w: "/api/v1/courses/?q=书法", ALL, secret=lambda w: "乙校保密草稿课程"),
+    Case("api_public", "live class", lambda w: f"/api/v1/classes/{w.class_a.pk}", ALL),
+    Case(
+        "api_public",
+        "token with wrong password",
+        lambda w: "/api/v1/auth/token",
+        NOBODY,
+        method="post",
+        data=lambda w: {"phone": w.users["resident"].phone, "password": "wrong-password"},
+        kwargs={"content_type": "application/json"},
+    ),
+    Case(
+        "api_learner",
+        "my enrolments",
+        lambda w: "/api/v1/me/enrolments",
+        LOGGED_IN,
+        secret=lambda w: "甲校春季班",
+        may_see=frozenset({"resident"}),
+    ),
+    Case(
+        "api_learner",
+        "enrol in a class",
+        lambda w: f"/api/v1/classes/{w.class_b.pk}/enrolments",
+        LOGGED_IN - {"resident"},  # the resident already completed this class: refused, 409
+        method="post",
+        write=True,
+        ok=(201,),
+    ),
+    Case(
+        "api_class_staff",
+        "cancel the resident's enrolment",
+        lambda w: f"/api/v1/enrolments/{w.enrolment.pk}",
+        CLASS_A | {"resident"},
+        method="delete",
+        write=True,
+    ),
+    Case(
+        "api_class_staff",
+        "complete the resident's enrolment",
+        lambda w: f"/api/v1/enrolments/{w.enrolment.pk}/complete",
+        CLASS_A,
+        method="post",
+        write=True,
+    ),
+    # Learner pages -----------------------------------------------------------------------------------------
+    Case(
+        "learner",
+        "my enrolments page",
+        lambda w: reverse("enrolment:mine"),
+        LOGGED_IN,
+        secret=lambda w: "甲校春季班",
+        may_see=frozenset({"resident"}),
+    ),
+    Case(
+        "learner",
+        "enrol",
+        lambda w: reverse("enrolment:enrol", args=(w.class_b.pk,)),
+        LOGGED_IN - {"resident"},  # already completed it: sent back with a message
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "learner",
+        "cancel the resident's enrolment",
+        lambda w: reverse("enrolment:cancel", args=(w.enrolment.pk,)),
+        CLASS_A | {"resident"},
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    # Learning records, certificates, credit bank -------------------------------------------------------------
+    Case(
+        "learner",
+        "my learning record",
+        lambda w: reverse("records:my_learning"),
+        LOGGED_IN,
+        secret=lambda w: w.certificate_b.code,
+        may_see=frozenset({"resident"}),
+    ),
+    Case("learner", "my transcript PDF", lambda w: reverse("records:transcript_pdf"), LOGGED_IN),
+    Case(
+        "learner",
+        "my personal data export",
+        lambda w: reverse("records:my_data_export"),
+        LOGGED_IN,
+        secret=lambda w: w.users["resident"].phone,
+        may_see=frozenset({"resident"}),
+    ),
+    Case(
+        "learner",
+        "delete my account with a wrong password",
+        lambda w: reverse("records:my_account_delete"),
+        NOBODY,
+        method="post",
+        write=True,
+        data=lambda w: {"password": "not-my-password"},
+        form_refusal=True,
+    ),
+    Case("api_learner", "my record (API)", lambda w: "/api/v1/me/record", LOGGED_IN),
+    Case(
+        "public",
+        "verify a certificate",
+        lambda w: reverse("records:certificate_verify", args=(w.certificate_b.code,)),
+        ALL,
+    ),
+    Case("public", "verify a certificate (API)", lambda w: f"/api/v1/certificates/{w.certificate_b.code}", ALL),
+    Case(
+        "certificate_school",
+        "revoke school B's certificate",
+        lambda w: reverse("records:certificate_revoke", args=(w.certificate_b.code,)),
+        SCHOOL_B,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"reason": "重复颁发"},
+    ),
+    # The PDF is made after commit (never, inside this test's transaction): allowed people are sent back to
+    # their records page; everyone else gets a 404.
+    Case(
+        "certificate_school",
+        "certificate PDF",
+        lambda w: reverse("records:certificate_pdf", args=(w.certificate_b.code,)),
+        SCHOOL_B | {"resident"},
+        ok=(200, 302),
+    ),
+    Case("credit_bank", "recognitions", lambda w: reverse("records:recognitions"), CENTRE),
+    Case(
+        "credit_bank",
+        "approve a recognition",
+        lambda w: reverse("records:recognition_decide", args=(w.recognition.pk,)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"decision": "approve", "approve": "1", "note": "材料齐全"},
+    ),
+    Case(
+        "credit_bank",
+        "recognition evidence",
+        lambda w: reverse("records:recognition_evidence", args=(w.recognition.pk,)),
+        CENTRE | {"resident"},
+    ),
+    Case("snippets_centre", "credit rules", lambda w: reverse("wagtailsnippets_courses_creditrule:list"), CENTRE),
+    # Teachers and schools: rosters, exports, roll call -------------------------------------------------------
+    Case(
+        "teach_list",
+        "my classes",
+        lambda w: reverse("teach:classes"),
+        LOGGED_IN,
+        secret=lambda w: "甲校春季班",
+        may_see=CLASS_A,
+    ),
+    Case("teach_class", "roster", lambda w: reverse("teach:roster", args=(w.class_a.pk,)), CLASS_A),
+    Case("teach_class", "CSV export", lambda w: reverse("teach:export_csv", args=(w.class_a.pk,)), CLASS_A),
+    Case("teach_class", "XLSX export", lambda w: reverse("teach:export_xlsx", args=(w.class_a.pk,)), CLASS_A),
+    Case(
+        "teach_class",
+        "reveal a phone number",
+        lambda w: reverse("teach:reveal_phone", args=(w.class_a.pk, w.enrolment.pk)),
+        CLASS_A,
+        method="post",
+        write=True,
+        ok=(200, 302),
+    ),
+    Case(
+        "teach_class",
+        "complete",
+        lambda w: reverse("teach:complete", args=(w.class_a.pk, w.enrolment.pk)),
+        CLASS_A,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case("teach_class", "roll call", lambda w: reverse("teach:roll_call", args=(w.meeting_a.pk,)), CLASS_A),
+    Case("teach_class", "check-in QR", lambda w: reverse("teach:qr", args=(w.meeting_a.pk,)), CLASS_A),
+    # Wagtail admin: entry and helpers ------------------------------------------------------------------------
+    Case("admin_public", "admin login page", lambda w: reverse("wagtailadmin_login"), ALL, ok=(200, 302)),
+    Case("admin_public", "admin i18n catalogue", lambda w: reverse("wagtailadmin_javascript_catalog"), ALL),
+    Case(
+        "admin_any",
+        "dashboard",
+        lambda w: reverse("wagtailadmin_home"),
+        ADMIN,
+        secret=lambda w: "罗庄子镇成人文化技术学校",
+        may_see=SCHOOL_A,
+    ),
+    Case("admin_any", "account", lambda w: reverse("wagtailadmin_account"), ADMIN),
+    Case("admin_any", "tag autocomplete", lambda w: reverse("wagtailadmin_tag_autocomplete") + "?term=a", ADMIN),
+    Case("admin_any", "embed chooser", lambda w: reverse("wagtailembeds:chooser"), ADMIN),
+    Case("admin_debug", "admin 404", lambda w: "/admin/no-such-view/", NOBODY),
+    # Pages ---------------------------------------------------------------------------------------------------
+    Case(
+        "page_explorer", "explore school A", lambda w: reverse("wagtailadmin_explore", args=(w.school_a.pk,)), SCHOOL_A
+    ),
+    Case(
+        "page_explorer", "explore school B", lambda w: reverse("wagtailadmin_explore", args=(w.school_b.pk,)), SCHOOL_B
+    ),
+    Case(
+        "page_explorer",
+        "page search",
+        lambda w: reverse("wagtailadmin_pages:search") + "?q=乙校",
+        STAFF,
+        secret=lambda w: "乙校保密草稿课程",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "page_chooser",
+        "page chooser at the catalogue",
+        lambda w: reverse("wagtailadmin_choose_page_child", args=(w.school_b.pk,)),
+        ADMIN,
+        secret=lambda w: "乙校保密草稿课程",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "page_chooser",
+        "page chooser search",
+        lambda w: reverse("wagtailadmin_choose_page_search") + "?q=乙校",
+        ADMIN,
+        secret=lambda w: "乙校保密草稿课程",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "admin_api_pages",
+        "admin API: another school's draft",
+        lambda w: reverse("wagtailadmin_api:pages:detail", args=(w.draft_b.pk,)),
+        SCHOOL_B,
+    ),
+    Case(
+        "admin_api_pages",
+        "admin API listing",
+        lambda w: reverse("wagtailadmin_api:pages:listing") + "?search=乙校",
+        ADMIN,
+        secret=lambda w: "乙校保密草稿课程",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "page_add",
+        "add a course in school A",
+        lambda w: reverse("wagtailadmin_pages:add", args=("courses", "coursepage", w.school_a.pk)),
+        SCHOOL_A,
+    ),
+    Case(
+        "page_add",
+        "add a course in school B (POST)",
+        lambda w: reverse("wagtailadmin_pages:add", args=("courses", "coursepage", w.school_b.pk)),
+        SCHOOL_B,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: _page_form(w.draft_b, slug="new-course", title="新课程"),
+    ),
+    Case(
+        "page_add",
+        "add a school under the catalogue",
+        lambda w: reverse("wagtailadmin_pages:add", args=("courses", "providerpage", w.catalogue.pk)),
+        CENTRE,
+    ),
+    Case(
+        "page_type_usage",
+        "course type usage",
+        lambda w: reverse("wagtailadmin_pages:type_use", args=("courses", "coursepage")),
+        STAFF,
+    ),
+    Case("page_edit", "edit school B's draft", lambda w: _edit(w, w.draft_b), SCHOOL_B),
+    Case(
+        "page_edit",
+        "save school A's course (POST)",
+        lambda w: _edit(w, w.course_a),
+        SCHOOL_A,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: _page_form(w.course_a),
+    ),
+    Case(
+        "page_edit",
+        "preview school B's draft",
+        lambda w: reverse("wagtailadmin_pages:preview_on_edit", args=(w.draft_b.pk,)),
+        SCHOOL_B,
+    ),
+    Case(
+        "page_edit",
+        "view school B's draft",
+        lambda w: reverse("wagtailadmin_pages:view_draft", args=(w.draft_b.pk,)),
+        SCHOOL_B,
+    ),
+    Case(
+        "page_edit",
+        "revisions of school A's course (redirects to its history)",
+        lambda w: reverse("wagtailadmin_pages:revisions_index", args=(w.course_a.pk,)),
+        SCHOOL_A,
+        ok=(302,),
+    ),
+    Case(
+        "page_edit",
+        "history of school A's course",
+        lambda w: reverse("wagtailadmin_pages:history", args=(w.course_a.pk,)),
+        SCHOOL_A,
+    ),
+    Case(
+        "page_edit",
+        "view a revision of school A's course",
+        lambda w: reverse("wagtailadmin_pages:revisions_view", args=(w.course_a.pk, _first_revision(w, w.course_a))),
+        SCHOOL_A,
+    ),
+    Case(
+        "page_edit",
+        "compare revisions of school A's course",
+        lambda w: reverse(
+            "wagtailadmin_pages:revisions_compare",
+            args=(w.course_a.pk, _first_revision(w, w.course_a), _last_revision(w, w.course_a)),
+        ),
+        SCHOOL_A,
+    ),
+    Case(
+        "page_edit",
+        "revert to an old revision (POST)",
+        lambda w: reverse("wagtailadmin_pages:revisions_revert", args=(w.course_a.pk, _first_revision(w, w.course_a))),
+        SCHOOL_A,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: _page_form(w.course_a),
+    ),
+    Case(
+        "page_edit",
+        "history of school B's draft",
+        lambda w: reverse("wagtailadmin_pages:history", args=(w.draft_b.pk,)),
+        SCHOOL_B,
+    ),
+    Case(
+        "page_edit",
+        "workflow history of school B's draft",
+        lambda w: reverse("wagtailadmin_pages:workflow_history", args=(w.draft_b.pk,)),
+        SCHOOL_B,
+    ),
+    Case(
+        "page_edit",
+        "usage of school A's course",
+        lambda w: reverse("wagtailadmin_pages:usage", args=(w.course_a.pk,)),
+        SCHOOL_A,
+    ),
+    Case(
+        "page_publish",
+        "unpublish school B's course (POST)",
+        lambda w: reverse("wagtailadmin_pages:unpublish", args=(w.course_b.pk,)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    # Wagtail's rule: without publish rights, staff may delete their own school's unpublished drafts only.
+    Case(
+        "page_publish",
+        "delete school A's draft (POST)",
+        lambda w: reverse("wagtailadmin_pages:delete", args=(w.draft_a.pk,)),
+        SCHOOL_A,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "page_publish",
+        "delete school B's live course (POST)",
+        lambda w: reverse("wagtailadmin_pages:delete", args=(w.course_b.pk,)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "page_publish",
+        "lock school B's course (POST)",
+        lambda w: reverse("wagtailadmin_pages:lock", args=(w.course_b.pk,)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "page_publish",
+        "make school A's course private (GET)",
+        lambda w: reverse("wagtailadmin_pages:set_privacy", args=(w.course_a.pk,)),
+        CENTRE,
+    ),
+    Case(
+        "page_move_copy",
+        "move school A's course into school B (POST)",
+        lambda w: reverse("wagtailadmin_pages:move_confirm", args=(w.course_a.pk, w.school_b.pk)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "page_move_copy",
+        "move school B's course into school A (POST)",
+        lambda w: reverse("wagtailadmin_pages:move_confirm", args=(w.course_b.pk, w.school_a.pk)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "page_move_copy",
+        "copy school B's course into school A (POST)",
+        lambda w: reverse("wagtailadmin_pages:copy", args=(w.course_b.pk,)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"new_title": "复制的课程", "new_slug": "copied", "new_parent_page": w.school_a.pk},
+        form_refusal=True,
+    ),
+    Case(
+        "page_move_copy",
+        "copy school A's course into school B (POST)",
+        lambda w: reverse("wagtailadmin_pages:copy", args=(w.course_a.pk,)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"new_title": "复制的课程", "new_slug": "copied", "new_parent_page": w.school_b.pk},
+        form_refusal=True,
+    ),
+    Case(
+        "page_move_copy",
+        "copy school A's course within school A (POST)",
+        lambda w: reverse("wagtailadmin_pages:copy", args=(w.course_a.pk,)),
+        SCHOOL_A,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"new_title": "复制的课程", "new_slug": "copied", "new_parent_page": w.school_a.pk},
+        form_refusal=True,
+    ),
+    Case(
+        "page_review",
+        "approve school B's submission (POST)",
+        lambda w: reverse("wagtailadmin_pages:workflow_action", args=(w.draft_b.pk, "approve", w.task_state_b.pk)),
+        CENTRE,
+        method="post",
+        write=True,
+        data=lambda w: {"comment": "同意"},
+        ok=(200, 302),
+    ),
+    Case(
+        "page_review",
+        "preview the submission under review",
+        lambda w: reverse("wagtailadmin_pages:workflow_preview", args=(w.draft_b.pk, w.task_state_b.task_id)),
+        CENTRE,
+    ),
+    Case(
+        "bulk_action",
+        "bulk-publish school B's draft (POST)",
+        lambda w: reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish")) + f"?id={w.draft_b.pk}",
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    # Images and documents ------------------------------------------------------------------------------------
+    Case(
+        "images",
+        "image index",
+        lambda w: reverse("wagtailimages:index"),
+        STAFF,
+        secret=lambda w: "乙校图片",
+        may_see=SCHOOL_B,
+    ),
+    Case("images", "edit school B's image", lambda w: reverse("wagtailimages:edit", args=(w.image_b.pk,)), SCHOOL_B),
+    # Wagtail treats delete as change for images and documents: a school manages its own collection.
+    Case(
+        "images",
+        "delete school B's image (POST)",
+        lambda w: reverse("wagtailimages:delete", args=(w.image_b.pk,)),
+        SCHOOL_B,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    # Choosers and the admin API open for any admin user, listing only what the person may choose.
+    Case(
+        "images",
+        "admin API image listing",
+        lambda w: reverse("wagtailadmin_api:images:listing"),
+        ADMIN,
+        secret=lambda w: "乙校图片",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "images",
+        "image chooser",
+        lambda w: reverse("wagtailimages_chooser:choose"),
+        ADMIN,
+        secret=lambda w: "乙校图片",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "images",
+        "choose school B's image",
+        lambda w: reverse("wagtailimages_chooser:chosen", args=(w.image_b.pk,)),
+        SCHOOL_B,
+    ),
+    Case(
+        "images", "admin API image", lambda w: reverse("wagtailadmin_api:images:detail", args=(w.image_b.pk,)), SCHOOL_B
+    ),
+    Case(
+        "documents",
+        "document index",
+        lambda w: reverse("wagtaildocs:index"),
+        STAFF,
+        secret=lambda w: "乙校文件",
+        may_see=SCHOOL_B,
+    ),
+    Case("documents", "edit school B's document", lambda w: reverse("wagtaildocs:edit", args=(w.doc_b.pk,)), SCHOOL_B),
+    Case(
+        "documents",
+        "document chooser",
+        lambda w: reverse("wagtaildocs_chooser:choose"),
+        ADMIN,
+        secret=lambda w: "乙校文件",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "documents",
+        "choose school B's document",
+        lambda w: reverse("wagtaildocs_chooser:chosen", args=(w.doc_b.pk,)),
+        SCHOOL_B,
+    ),
+    # Snippets --------------------------------------------------------------------------------------------------
+    # The centre reaches its snippets through the 课程数据 menu; the bare index is for administrators.
+    Case("snippets_index", "snippet index", lambda w: reverse("wagtailsnippets:index"), NOBODY),
+    Case("snippets_centre", "category list", lambda w: reverse("wagtailsnippets_courses_category:list"), CENTRE),
+    Case(
+        "snippets_centre",
+        "add a category (POST)",
+        lambda w: reverse("wagtailsnippets_courses_category:add"),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"name": "新类别", "slug": "", "description": "", "sort_order": "1"},
+    ),
+    Case(
+        "snippet_chooser",
+        "category chooser",
+        lambda w: reverse("wagtailsnippetchoosers_courses_category:choose"),
+        ADMIN,
+    ),
+    Case(
+        "snippets_superuser", "search synonyms", lambda w: reverse("wagtailsnippets_course_search_synonym:list"), NOBODY
+    ),
+    # Reports and audit ------------------------------------------------------------------------------------------
+    Case("audit_log", "audit log", lambda w: reverse("jizhou_audit_log"), CENTRE),
+    Case("audit_log", "audit log CSV export", lambda w: reverse("jizhou_audit_log") + "?export=csv", CENTRE),
+    Case(
+        "reports",
+        "site history",
+        lambda w: reverse("wagtailadmin_reports:site_history"),
+        ADMIN,
+        secret=lambda w: "乙校保密草稿课程",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "reports",
+        "workflow report",
+        lambda w: reverse("wagtailadmin_reports:workflow"),
+        STAFF,
+        secret=lambda w: "乙校保密草稿课程",
+        may_see=SCHOOL_B,
+    ),
+    Case("reports", "locked pages", lambda w: reverse("wagtailadmin_reports:locked_pages"), CENTRE),
+    # Structure --------------------------------------------------------------------------------------------------
+    Case("superuser_only", "users", lambda w: reverse("wagtailusers_users:index"), NOBODY),
+    Case("superuser_only", "groups", lambda w: reverse("wagtailusers_groups:index"), NOBODY),
+    Case(
+        "superuser_only",
+        "edit school B's group (POST)",
+        lambda w: reverse("wagtailusers_groups:edit", args=(w.users["staff_b"].groups.first().pk,)),
+        NOBODY,
+        method="post",
+        write=True,
+        data=lambda w: {"name": "x"},
+    ),
+    Case("superuser_only", "sites", lambda w: reverse("wagtailsites:index"), NOBODY),
+    Case("superuser_only", "workflows", lambda w: reverse("wagtailadmin_workflows:index"), NOBODY),
+    Case("superuser_only", "redirects", lambda w: reverse("wagtailredirects:index"), NOBODY),
+    Case("collections", "collections", lambda w: reverse("wagtailadmin_collections:index"), CENTRE),
+    Case(
+        "collections",
+        "delete school B's collection (POST)",
+        lambda w: reverse("wagtailadmin_collections:delete", args=(w.collection_b.pk,)),
+        NOBODY,
+        method="post",
+        write=True,
+    ),
+]
+
+
+# --- 3. Running them -----------------------------------------------------------------------------------------
+
+
+def snapshot() -> tuple:
+    """Everything a request could wrongly change, in a comparable form (not sessions or log rows)."""
+    return (
+        list(
+            Page.objects.order_by("pk").values_list(
+                "pk", "title", "slug", "live", "path", "latest_revision_id", "locked", "has_unpublished_changes"
+            )
+        ),
+        Revision.objects.count(),
+        list(WorkflowState.objects.order_by("pk").values_list("pk", "status")),
+        list(TaskState.objects.order_by("pk").values_list("pk", "status")),
+        list(Workflow.objects.order_by("pk").values_list("pk", "active")),
+        list(PageViewRestriction.objects.values_list("pk", "restriction_type")),
+        list(Collection.objects.order_by("pk").values_list("pk", "name", "path")),
+        GroupPagePermission.objects.count(),
+        GroupCollectionPermission.objects.count(),
+        list(User.objects.order_by("pk").values_list("pk", "is_active", "is_staff", "is_superuser")),
+        list(Category.objects.values_list("pk", "name")),
+        list(Audience.objects.values_list("pk", "name")),
+        list(CourseClass.objects.order_by("pk").values_list("pk", "capacity", "seats_taken", "teacher_id")),
+        list(Enrolment.objects.order_by("pk").values_list("pk", "status")),
+        list(Certificate.objects.order_by("pk").values_list("pk", "status")),
+        list(Recognition.objects.order_by("pk").values_list("pk", "status")),
+        Meeting.objects.count(),
+        Attendance.objects.count(),
+        PhoneReveal.objects.count(),
+        list(Site.objects.values_list("pk", "root_page_id")),
+        _images_and_documents(),
+    )
+
+
+def _images_and_documents():
+    from django.contrib.auth.models import Group
+    from wagtail.documents.models import Document
+    from wagtail.images.models import Image
+
+    return (
+        list(Image.objects.order_by("pk").values_list("pk", "title", "collection_id")),
+        list(Document.objects.order_by("pk").values_list("pk", "title", "collection_id")),
+        list(Group.objects.order_by("pk").values_list("pk", "name")),
+    )
+
+
+def _is_refusal(response, case: Case) -> bool:
+    """403/404/405/401, or a redirect (to a login page, to the admin home with Wagtail's "no permission"
+    message, back to where the person came from with an error message): a redirect carries no content."""
+    if response.status_code in REFUSED or response.status_code == 302:
+        return True
+    return case.write and case.form_refusal and response.status_code == 200
+
+
+def _request(client, case: Case, world: World):
+    url = case.url(world)
+    data = case.data(world) if case.data else None
+    method = getattr(client, case.method)
+    if data is None:
+        return method(url, **case.kwargs)
+    if case.kwargs.get("content_type") == "application/json":
+        import json
+
+        return method(url, json.dumps(data), **case.kwargs)
+    return method(url, data, **case.kwargs)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at the end; each test runs in a
+    savepoint within it, and each request in a further savepoint (see _check)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def _check(case: Case, persona: str, world: World) -> str | None:
+    client = world.client(persona)
+    with transaction.atomic():
+        before = snapshot()
+        response = _request(client, case, world)
+        changed = snapshot() != before
+        transaction.set_rollback(True)
+    where = f"{case.cls} · {case.label} · {persona}: {case.method.upper()} {case.url(world)} → {response.status_code}"
+    if response.status_code == 302:
+        where += f" ({response['Location']})"
+    if persona in case.allowed:
+        if response.status_code not in case.ok:
+            return f"{where}: should be allowed"
+        if case.write and not changed:
+            return f"{where}: allowed write changed nothing"
+        if case.secret and persona not in case.may_see and response.status_code == 200:
+            body = b"".join(response) if response.streaming else response.content
+            if case.secret(world).encode() in body:
+                return f"{where}: shows {case.secret(world)!r} it should not"
+        return None
+    if changed:
+        return f"{where}: refused request changed the database"
+    if not _is_refusal(response, case):
+        return f"{where}: should be refused"
+    return None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.cls}:{c.label}" for c in CASES])
+def test_access(case, world, db):
+    failures = [message for persona in PERSONAS if (message := _check(case, persona, world))]
+    assert not failures, "\n".join(failures)
