@@ -62,3 +62,25 @@ def test_login_errors_are_announced_and_accessible(page, live_server, district, 
     assert page.locator("#" + field.get_attribute("aria-describedby").split()[0]).is_visible()
     assert axe_violations(page, axe_source) == []
     assert small_targets(page, 60) == []
+
+
+def test_my_learning_and_my_enrolments_are_accessible(page, live_server, district, axe_source):
+    from courses.enrolment_services import enrolment_create
+    from tests.factories import UserFactory
+
+    resident = UserFactory(phone="13712345678")
+    enrolment_create(learner=resident, course_class_id=district.pear.classes.get().pk)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("手机号码").fill("13712345678")
+    page.get_by_label("密码").fill("correct-horse-battery")
+    page.get_by_role("main").get_by_role("button", name="登录").click()
+    page.wait_for_url(live_server.url + "/")
+
+    for path in ("/me/learning/", "/me/enrolments/"):
+        for elder in (False, True):
+            if elder:
+                page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": live_server.url}])
+            assert page.goto(live_server.url + path).status == 200
+            assert axe_violations(page, axe_source) == [], f"{path} elder={elder}"
+            size = 60 if elder else 44
+            assert [t for t in small_targets(page, size) if elder or not t["inline"]] == [], f"{path} elder={elder}"

@@ -3,14 +3,24 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import UserFactory
+
 from .pages import PHONE, body_font_px, build_district, focus_is_visible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+
+
 @pytest.fixture
 def district(live_server):
     return build_district()
+
+
+@pytest.fixture
+def resident(district):
+    return UserFactory(phone="13712345678", display_name="李长海")
 
 
 def test_find_a_pear_course_by_typing_li(page, live_server, district):
@@ -26,18 +36,54 @@ def test_find_a_pear_course_by_typing_li(page, live_server, district):
     expect(page.get_by_text("冬季班")).to_be_visible()
 
 
+def test_enrol_see_it_in_my_enrolments_and_cancel(page, live_server, district, resident):
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox", name="想学什么？").fill("梨")
+    page.get_by_role("button", name="搜索", exact=True).click()
+    page.get_by_role("link", name="梨树冬季修剪技术").click()
+
+    # Not logged in yet: 报名 leads to the login page and back to the course.
+    page.get_by_role("button", name="报名", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("请先登录")
+    page.get_by_label("手机号码").fill("13712345678")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("梨树冬季修剪技术")
+
+    page.get_by_role("button", name="报名", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("报名成功：梨树冬季修剪技术 冬季班")
+    expect(page.locator("#class-" + str(district.pear.classes.get().pk))).to_contain_text("您已报名")
+
+    page.get_by_role("navigation").get_by_role("link", name="我的报名").click()
+    row = page.get_by_role("row").filter(has_text="梨树冬季修剪技术")
+    expect(row).to_contain_text("冬季班")
+    page.get_by_role("navigation").get_by_role("link", name="我的学习").click()
+    expect(page.get_by_role("main")).to_contain_text("梨树冬季修剪技术（冬季班）")
+
+    page.get_by_role("navigation").get_by_role("link", name="我的报名").click()
+    page.get_by_role("row").filter(has_text="梨树冬季修剪技术").get_by_role("button", name="取消报名").click()
+    expect(page.get_by_role("status")).to_contain_text("已取消报名")
+    expect(page.get_by_role("row").filter(has_text="梨树冬季修剪技术")).to_contain_text("已取消")
+
+
 def tab_to(page, predicate_js: str, limit: int = 40) -> None:
-    """Press Tab until the focused element matches; every stop on the way must show its focus."""
+    """Press Tab until the focused element matches; every stop on the way must show its focus.
+
+    Past the last control Tab leaves the page for the browser's own UI (document.body is then the active
+    element) and the next Tab comes back to the top, as on a phone with a keyboard."""
     for _ in range(limit):
         page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            continue
+        where = page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+        assert focus_is_visible(page), where
         if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"):
-            assert focus_is_visible(page), page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
             return
-        assert focus_is_visible(page), page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
     raise AssertionError(f"never reached {predicate_js} with Tab")
 
 
-def test_elder_mode_pear_journey_with_the_keyboard_alone(page, live_server, district):
+def test_elder_mode_pear_journey_with_the_keyboard_alone(page, live_server, district, resident):
+    """Find, log in, enrol, check, cancel: Tab and Enter only, in 长辈版, every stop visibly focused."""
     page.goto(live_server.url + "/")
 
     # The first Tab stop is the skip link, then the 长辈版 switch: Enter turns elder mode on.
@@ -61,6 +107,30 @@ def test_elder_mode_pear_journey_with_the_keyboard_alone(page, live_server, dist
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("梨树冬季修剪技术")
     expect(page.locator("html")).to_have_class("elder")  # remembered across pages
+
+    # 报名 → the login page (the phone field has the focus) → back on the course.
+    tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === '报名'", limit=80)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("登录")
+    if not page.evaluate("document.activeElement.name === 'username'"):
+        tab_to(page, "el.name === 'username'")
+    page.keyboard.type("13712345678")
+    tab_to(page, "el.name === 'password'")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("梨树冬季修剪技术")
+
+    tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === '报名'", limit=80)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("报名成功")
+
+    tab_to(page, "el.tagName === 'A' && el.textContent.trim() === '我的报名'", limit=80)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("我的报名")
+    tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === '取消报名'", limit=80)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("已取消报名")
+    expect(page.locator("html")).to_have_class("elder")
 
 
 def test_elder_mode_and_text_size_work_without_javascript(browser, live_server, district):
