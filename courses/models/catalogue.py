@@ -360,8 +360,30 @@ class CourseClass(Orderable):
     def __str__(self):
         return f"{self.course.title} · {self.label}" if self.course_id else self.label
 
+    # Counters owned by courses.enrolment_services, which changes them only with conditional UPDATEs under the
+    # class row lock. Wagtail rebuilds classes from page revisions (with the counters as they were when the
+    # revision was saved), so an ordinary save() must never write them back.
+    COUNTERS = ("seats_taken", "arrivals")
+
+    def _refresh_counters(self) -> bool:
+        if not self.pk:
+            return False
+        row = CourseClass.objects.filter(pk=self.pk).values(*self.COUNTERS).first()
+        if row is None:
+            return False
+        self.seats_taken, self.arrivals = row["seats_taken"], row["arrivals"]
+        return True
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None and not kwargs.get("force_insert") and self._refresh_counters():
+            kwargs["update_fields"] = [
+                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.COUNTERS
+            ]
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
+        self._refresh_counters()  # validate capacity against the seats actually taken, not a revision's copy
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("结课日期不能早于开课日期。")

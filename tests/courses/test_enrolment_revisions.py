@@ -1,0 +1,37 @@
+"""Publishing a course page (Wagtail restores its classes from the revision) must not reset seat counters."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from courses.enrolment_services import enrolment_create
+from courses.models import CourseClass, CoursePage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_an_edit_keeps_seats_and_arrivals(klass, residents):
+    course = CoursePage.objects.get(pk=klass.course_id)
+    stale = course.get_latest_revision_as_object()  # what the admin's edit form starts from
+    classes = list(stale.classes.all())  # ...with the counters as they were when the form was opened: 0
+    people = residents(4)
+    for person in people[:2]:
+        enrolment_create(learner=person, course_class_id=klass.pk)
+    stale.title = "梨树冬季修剪技术（更新）"
+    classes[0].schedule = "每周三 上午9:00"
+    stale.classes = classes
+    stale.save_revision().publish()
+    klass.refresh_from_db()
+    assert (klass.seats_taken, klass.arrivals, klass.schedule) == (2, 2, "每周三 上午9:00")
+    # Enrolment carries on from where it was: no duplicate arrival numbers, no overselling.
+    assert enrolment_create(learner=people[2], course_class_id=klass.pk).arrival == 3
+    assert enrolment_create(learner=people[3], course_class_id=klass.pk).status == "waitlisted"
+
+
+def test_capacity_cannot_drop_below_seats_taken_even_from_a_stale_copy(klass, residents):
+    stale = CourseClass.objects.get(pk=klass.pk)
+    for person in residents(3):
+        enrolment_create(learner=person, course_class_id=klass.pk)
+    stale.capacity = 2
+    with pytest.raises(ValidationError) as info:
+        stale.full_clean()
+    assert "capacity" in info.value.message_dict
