@@ -5,6 +5,9 @@ service, admin, roll call) leaves the matching records, inside the same transact
 from django.db.models.signals import post_save
 from django.dispatch import Signal, receiver
 
+# Celery's autodiscovery imports only `tasks` modules: importing ours here (at app ready) registers them in
+# workers too.
+from . import records_tasks  # noqa: F401
 from .models import Attendance, Enrolment
 from .records_services import record_attendances, record_enrolment_saved
 

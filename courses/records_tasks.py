@@ -5,19 +5,20 @@ transaction.on_commit by records_services.
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from . import records_services
 from .records_services import LrsUnavailable
 
 logger = logging.getLogger(__name__)
 
-# Backoff for an LRS that is down: 30 s, 1 min, 2 min … capped at an hour; after that the beat task
-# (every 15 minutes) and `manage.py xapi_push` keep trying — statements stay pending, none is dropped.
+# Backoff for an LRS that is down: XAPI_RETRY_BACKOFF (30 s), then doubling, capped at an hour; after the last
+# retry the beat task (every 15 minutes) and `manage.py xapi_push` keep trying — statements stay pending.
 MAX_RETRIES = 8
 
 
 def _backoff(retries: int) -> int:
-    return min(3600, 30 * 2**retries)
+    return min(3600, settings.XAPI_RETRY_BACKOFF * 2**retries)
 
 
 @shared_task

@@ -250,6 +250,8 @@ XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL", "")
 XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
 XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
 XAPI_LRS_TIMEOUT = float(os.environ.get("XAPI_LRS_TIMEOUT", "10"))
+# First retry delay (seconds) while the LRS is down; doubles each time, at most an hour.
+XAPI_RETRY_BACKOFF = int(os.environ.get("XAPI_RETRY_BACKOFF", "30"))
 # The platform's home page: names learners' xAPI accounts and activity ids, and goes into certificate QR codes.
 XAPI_HOME_PAGE = os.environ.get("SITE_URL") or WAGTAILADMIN_BASE_URL
 # A TrueType font with Chinese glyphs, embedded in certificate and transcript PDFs (Debian: fonts-wqy-microhei).

@@ -2,6 +2,7 @@
 centre staff, and a real learning record store (ralph-malph, started from .venv-lrs) for the xAPI tests.
 """
 
+import contextlib
 import datetime
 import os
 import shutil
@@ -122,13 +123,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def lrs():
-    """ralph-malph's LRS with the file-system backend, on a free port, for the whole session."""
+@contextlib.contextmanager
+def running_lrs(port: int | None = None, password: str | None = None):
+    """ralph-malph's LRS with the file-system backend on 127.0.0.1:`port` (a free one by default)."""
     if not RALPH.exists():
         pytest.fail(f"The LRS (ralph-malph) is not installed at {RALPH}: run `make install`.")
     workdir = Path(tempfile.mkdtemp(prefix="jizhou-lrs-"))
-    username, password = "jizhou-test", "lrs-test-password-" + os.urandom(6).hex()
+    username, password = "jizhou-test", password or "lrs-test-password-" + os.urandom(6).hex()
     env = {
         **os.environ,
         "RALPH_APP_DIR": str(workdir / "app"),
@@ -139,7 +140,7 @@ def lrs():
          "-A", username, "https://learning.jizhou.example"],
         env=env, cwd=workdir, check=True, capture_output=True,
     )  # fmt: skip
-    port = _free_port()
+    port = port or _free_port()
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 — closed at teardown
     (workdir / "data").mkdir(exist_ok=True)
     # ralph's own app and fs backend, started as `ralph runserver -b fs` does (see lrs_server.py for why not
@@ -149,23 +150,31 @@ def lrs():
          str(workdir / "data")],
         env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/xAPI/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/whoami", auth=(username, password), timeout=2).ok:
-                break
-        except requests.RequestException:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"The LRS did not start: {(workdir / 'server.log').read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield {"url": url, "username": username, "password": password}
-    os.killpg(process.pid, 15)  # the LRS process group we started, nothing else
-    process.wait(timeout=10)
-    log.close()
-    shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/whoami", auth=(username, password), timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"The LRS did not start: {(workdir / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield {"url": f"http://127.0.0.1:{port}/xAPI/", "username": username, "password": password}
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, 15)  # the LRS process group we started, nothing else
+            process.wait(timeout=10)
+        log.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def lrs():
+    """One LRS for the whole session."""
+    with running_lrs() as info:
+        yield info
 
 
 @pytest.fixture
