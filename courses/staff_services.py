@@ -212,3 +212,36 @@ def course_unpublished_notify(*, course_id: int) -> int:
             continue
         sent += 1
     return sent
+
+
+REVIEW_COMMENT_MAX = 60  # an SMS is short; the full comment is in the admin
+
+
+def review_decision_notify(*, workflow_state_id: int) -> bool:
+    """Text the submitter the centre's decision (and its comment, shortened). False if nobody to tell."""
+    from wagtail.models import TaskState, WorkflowState
+
+    from accounts.sms import SmsError, send_sms
+
+    state = WorkflowState.objects.select_related("requested_by").filter(pk=workflow_state_id).first()
+    if state is None or state.requested_by is None or not state.requested_by.phone:
+        return False
+    title = str(state.content_object) if state.content_object is not None else ""
+    if state.status == WorkflowState.STATUS_APPROVED:
+        body = _("您提交的“%(title)s”已通过指导中心审核并发布。") % {"title": title}
+    elif state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        last = TaskState.objects.filter(workflow_state=state).order_by("-finished_at", "-pk").first()
+        comment = (last.get_comment() if last else "").strip()
+        if len(comment) > REVIEW_COMMENT_MAX:
+            comment = comment[:REVIEW_COMMENT_MAX] + "…"
+        body = _("您提交的“%(title)s”需要修改：%(comment)s 请登录管理后台查看。") % {
+            "title": title,
+            "comment": comment or _("（无意见）"),
+        }
+    else:
+        return False
+    try:
+        send_sms(phone=state.requested_by.phone, body=body)
+    except SmsError:
+        return False
+    return True

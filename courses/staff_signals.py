@@ -4,13 +4,15 @@
   renamed school renames its group and collection.
 - The catalogue (CourseIndexPage) gets the centre's rights and the review workflow when it is created.
 - A course taken down while people are enrolled: they are texted after the transaction commits.
+- A review decided: the person who submitted is texted (staff are reached by phone; Wagtail's own emails
+  reach only those with an address).
 """
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, workflow_approved, workflow_rejected
 
 from accounts.roles import CENTRE_STAFF
 
@@ -44,3 +46,13 @@ def course_unpublished_tell_learners(sender, instance, **kwargs):
     from .staff_tasks import notify_learners_course_unpublished
 
     transaction.on_commit(lambda pk=instance.pk: notify_learners_course_unpublished.delay(pk))
+
+
+@receiver(workflow_approved)
+@receiver(workflow_rejected)
+def review_decided_tell_submitter(sender, instance, user=None, **kwargs):
+    if instance.requested_by_id is None:
+        return
+    from .staff_tasks import notify_submitter_of_review
+
+    transaction.on_commit(lambda pk=instance.pk: notify_submitter_of_review.delay(pk))

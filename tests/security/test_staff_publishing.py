@@ -178,6 +178,19 @@ def test_school_staff_cannot_unpublish_even_after_the_confirmation(world):
     assert CoursePage.objects.get(pk=world.course_a.pk).live
 
 
+def test_the_submitter_is_texted_the_centre_s_decision(world, locmem_sms, django_capture_on_commit_callbacks):
+    centre = world.client("centre")
+    task_state = world.task_state_b
+    with django_capture_on_commit_callbacks(execute=True):
+        centre.post(
+            reverse("wagtailadmin_pages:workflow_action", args=(world.draft_b.pk, "reject", task_state.pk)),
+            {"comment": "请补充上课地点和报名方式。"},
+        )
+    assert [m.phone for m in locmem_sms] == [world.users["staff_b"].phone]
+    assert "需要修改" in locmem_sms[0].body and "请补充上课地点" in locmem_sms[0].body
+    assert not CoursePage.objects.get(pk=world.draft_b.pk).live
+
+
 # --- Audit log ---------------------------------------------------------------------------------------------
 
 
