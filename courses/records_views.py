@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.phone import normalise_phone
+from accounts.ratelimit import client_ip
 
 from .certificate_guard import verification_allowed, verification_missed
 from .certificates import render_transcript_pdf
@@ -119,7 +120,7 @@ def certificate_lookup(request):
 
 
 def _certificate_or_refusal(request, raw_code: str):
-    ip = request.META.get("REMOTE_ADDR", "") or "unknown"
+    ip = client_ip(request)
     if not verification_allowed(ip):
         return None, render(request, "courses/records/certificate_refused.html", {"limited": True}, status=429)
     certificate = certificate_public(normalise_certificate_code(raw_code) or "")
