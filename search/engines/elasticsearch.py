@@ -176,9 +176,15 @@ class CourseFacetedSearch(FacetedSearch):
     def query(self, search, query):
         if not self.parsed:
             return search.query("match_all")
+        # The jieba/pinyin terms decide what matches; the same words as a phrase in the cjk-analysed
+        # text (bigrams) lift courses that contain them together.
+        phrase = Q(
+            "multi_match", query=self.parsed.text, fields=["title^3", "keywords^2", "summary", "body"], type="phrase"
+        )
+        matched = Q("bool", must=[text_query(self.parsed, match_any=self.match_any)], should=[phrase])
         scored = Q(
             "function_score",
-            query=text_query(self.parsed, match_any=self.match_any),
+            query=matched,
             functions=[{"filter": _nested(_open_class(self.today)).to_dict(), "weight": OPEN_CLASS_BOOST}],
             boost_mode="multiply",
             score_mode="max",
