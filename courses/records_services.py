@@ -322,7 +322,7 @@ def xapi_push(*, statement_ids: list[str] | None = None, batch_size: int = 50) -
         pending = pending.filter(pk__in=statement_ids)
     sent = rejected = 0
     while True:
-        batch = list(pending.exclude(pk__in=[]).values_list("pk", "statement")[:batch_size])
+        batch = list(pending.values_list("pk", "statement")[:batch_size])
         if not batch:
             break
         ids = [pk for pk, _statement in batch]
