@@ -7,7 +7,9 @@
 - our own audit actions in Wagtail's log registry.
 """
 
+from django.contrib import messages
 from django.db.models import Count, Q
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -93,6 +95,27 @@ def _confirm_unpublish_with_learners(request, page):
             "next": request.POST.get("next", "") or request.GET.get("next", ""),
         },
     )
+
+
+@hooks.register("before_bulk_action")
+def _bulk_unpublish_skips_no_learners(request, action_type, objects, action_class_instance):
+    """Bulk unpublishing has no room for the learners confirmation: courses people are enrolled in are taken
+    down one at a time, from their own unpublish page."""
+    if action_type != "unpublish":
+        return None
+    with_learners = [
+        page.get_admin_display_title()
+        for page in objects
+        if isinstance(page.specific, CoursePage) and course_active_learners(page.specific).exists()
+    ]
+    if not with_learners:
+        return None
+    messages.error(
+        request,
+        _("以下课程有已报名或候补的学员，请逐个下线（系统会确认并短信通知学员）：%(titles)s")
+        % {"titles": "、".join(with_learners)},
+    )
+    return redirect(action_class_instance.next_url)
 
 
 # --- Choosers -----------------------------------------------------------------------------------

@@ -170,6 +170,15 @@ def test_unpublishing_a_course_nobody_enrolled_in_texts_nobody(world, locmem_sms
     assert locmem_sms == []
 
 
+def test_bulk_unpublish_leaves_courses_with_learners_alone(world, locmem_sms, django_capture_on_commit_callbacks):
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "unpublish"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client("centre").post(f"{url}?id={world.course_a.pk}&id={world.course_b.pk}")
+    assert response.status_code == 302
+    assert CoursePage.objects.get(pk=world.course_a.pk).live  # the resident is enrolled here
+    assert locmem_sms == []
+
+
 def test_school_staff_cannot_unpublish_even_after_the_confirmation(world):
     response = world.client("staff_a").post(
         reverse("wagtailadmin_pages:unpublish", args=(world.course_a.pk,)), {"learners_confirmed": "1"}
