@@ -139,3 +139,11 @@ def test_certificate_pdf_only_for_its_learner_and_staff(client, completed, learn
         client.force_login(user)
         response = client.get(f"/certificates/{code}/pdf/")
         assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_lookup_form_accepts_what_people_type(client, completed):
+    code = Certificate.objects.get().code
+    response = client.get("/certificates/", {"code": f" {code.lower().replace('-', ' ')} "})
+    assert response.status_code == 302 and response["Location"] == f"/certificates/{code}/"
+    bad = client.get("/certificates/", {"code": "12345"})
+    assert bad.status_code == 200 and "证书编号格式不正确" in bad.content.decode()

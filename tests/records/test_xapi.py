@@ -107,3 +107,25 @@ def test_a_statement_the_lrs_refuses_is_marked_not_retried(use_lrs, make_course,
 def test_xapi_push_without_an_lrs_says_so():
     with pytest.raises(CommandError, match="XAPI_LRS_URL"):
         call_command("xapi_push")
+
+
+def test_beat_task_sends_what_is_pending(settings, lrs, make_course, learner):
+    from courses.records_tasks import xapi_push_pending
+
+    enrolment_create(learner=learner, course_class_id=make_course().pk)  # no LRS configured: kept, not sent
+    assert XapiStatement.objects.filter(pushed_at__isnull=True).count() == 1
+    settings.XAPI_LRS_URL = "http://127.0.0.1:9/xAPI/"
+    assert xapi_push_pending.apply().get() == 0  # down: the eager task gives up quietly, nothing lost
+    settings.XAPI_LRS_URL = lrs["url"]
+    settings.XAPI_LRS_USERNAME, settings.XAPI_LRS_PASSWORD = lrs["username"], lrs["password"]
+    assert xapi_push_pending.apply().get() == 1
+    assert not XapiStatement.objects.filter(pushed_at__isnull=True).exists()
+
+
+def test_wrong_lrs_password_keeps_statements_pending(settings, lrs, make_course, learner):
+    enrolment_create(learner=learner, course_class_id=make_course().pk)
+    settings.XAPI_LRS_URL, settings.XAPI_LRS_USERNAME, settings.XAPI_LRS_PASSWORD = lrs["url"], lrs["username"], "x"
+    with pytest.raises(CommandError, match="HTTP 401"):
+        call_command("xapi_push")
+    row = XapiStatement.objects.get()
+    assert row.pushed_at is None and row.rejected_at is None and row.last_error == "HTTP 401"
