@@ -138,7 +138,8 @@ class CourseFacetedSearch(FacetedSearch):
         }
         if request.provider:
             filters["provider"] = str(request.provider)
-        super().__init__(filters=filters)
+        # A query value must be given, or FacetedSearch skips query(); ours reads self.parsed.
+        super().__init__(query=parsed.text or "*", filters=filters)
 
     def filter(self, search):
         # Filters narrow the results and every count alike (FacetedSearch's default is a post_filter,
