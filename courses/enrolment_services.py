@@ -210,7 +210,10 @@ def class_fill_from_waitlist(*, course_class_id: int, today: datetime.date | Non
     """After staff raise a class's capacity: give the new seats to the waitlist, in arrival order."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        course_class = _lock_class(course_class_id)
+        try:
+            course_class = _lock_class(course_class_id)
+        except EnrolmentRefused:
+            return []  # deleted meanwhile, or its course is not live: nobody can be waiting
         free = course_class.capacity - course_class.seats_taken
         if free <= 0 or course_class.has_started(today):
             return []

@@ -375,11 +375,19 @@ class CourseClass(Orderable):
         return True
 
     def save(self, *args, **kwargs):
-        if kwargs.get("update_fields") is None and not kwargs.get("force_insert") and self._refresh_counters():
+        existing = kwargs.get("update_fields") is None and not kwargs.get("force_insert") and self._refresh_counters()
+        if existing:
             kwargs["update_fields"] = [
                 f.attname for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.COUNTERS
             ]
         super().save(*args, **kwargs)
+        if existing and self.capacity > self.seats_taken:
+            # Staff raised the capacity (or a seat is free): the waitlist moves up, in arrival order, after commit.
+            from django.db import transaction
+
+            from courses.enrolment_services import class_fill_from_waitlist
+
+            transaction.on_commit(lambda pk=self.pk: class_fill_from_waitlist(course_class_id=pk))
 
     def clean(self):
         super().clean()

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from courses.enrolment_services import enrolment_create
-from courses.models import CourseClass, CoursePage
+from courses.models import CourseClass, CoursePage, Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +35,20 @@ def test_capacity_cannot_drop_below_seats_taken_even_from_a_stale_copy(klass, re
     with pytest.raises(ValidationError) as info:
         stale.full_clean()
     assert "capacity" in info.value.message_dict
+
+
+def test_raising_capacity_in_the_cms_promotes_the_waitlist(
+    klass, residents, sms_outbox, django_capture_on_commit_callbacks
+):
+    people = residents(5)
+    enrolments = [enrolment_create(learner=p, course_class_id=klass.pk) for p in people]  # 3 seats, 2 waiting
+    course = CoursePage.objects.get(pk=klass.course_id).get_latest_revision_as_object()
+    classes = list(course.classes.all())
+    classes[0].capacity = 4
+    course.classes = classes
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()
+    statuses = [e.status for e in Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).order_by("arrival")]
+    assert statuses == ["enrolled"] * 4 + ["waitlisted"]
+    assert CourseClass.objects.get(pk=klass.pk).seats_taken == 4
+    assert [m.phone for m in sms_outbox] == [people[3].phone]
