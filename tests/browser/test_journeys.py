@@ -223,3 +223,12 @@ def test_english_interface(page, live_server, district):
     expect(page.get_by_role("button", name="Read aloud")).to_be_visible()
     page.get_by_role("button", name="简体中文").click()
     expect(page.get_by_role("button", name="长辈版")).to_be_visible()
+
+
+@pytest.mark.parametrize("typed", ["lishu", "ls"])
+def test_find_a_pear_course_by_typing_pinyin(page, live_server, district, typed):
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox", name="想学什么？").fill(typed)
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="梨树冬季修剪技术").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("梨树冬季修剪技术")
