@@ -2,6 +2,7 @@
 site's session cookie, with Django's CSRF check for unsafe methods on the session path.
 """
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils import timezone
@@ -39,12 +40,9 @@ class BearerTokenAuth(HttpBearer):
 class SessionCsrfAuth(APIKeyCookie):
     """The logged-in session; POST/DELETE must carry the CSRF token like any form on the site."""
 
-    param_name = "sessionid"
+    param_name = settings.SESSION_COOKIE_NAME
 
     def _get_key(self, request: HttpRequest):
-        from django.conf import settings
-
-        self.param_name = settings.SESSION_COOKIE_NAME
         if request.method not in ("GET", "HEAD", "OPTIONS") and check_csrf(request):
             if request.user.is_authenticated:
                 raise ApiError(403, "csrf_failed", "请求缺少有效的CSRF令牌，请刷新页面后重试。")

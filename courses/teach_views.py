@@ -144,7 +144,16 @@ def cancel(request: HttpRequest, class_id: int, enrolment_id: int) -> HttpRespon
     return redirect("teach:roster", class_id=course_class.pk)
 
 
-EXPORT_HEADER = ["顺序", "姓名", "手机号", "所在乡镇", "状态", "候补位次", "出勤学时", "报名时间"]
+EXPORT_HEADER = [
+    gettext_lazy("顺序"),
+    gettext_lazy("姓名"),
+    gettext_lazy("手机号"),
+    gettext_lazy("所在乡镇"),
+    gettext_lazy("状态"),
+    gettext_lazy("候补位次"),
+    gettext_lazy("出勤学时"),
+    gettext_lazy("报名时间"),
+]
 
 
 def _export_rows(course_class: CourseClass):
@@ -171,7 +180,7 @@ def export_csv(request: HttpRequest, class_id: int) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so Excel on Windows opens the Chinese text as UTF-8
     writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
+    writer.writerow([str(h) for h in EXPORT_HEADER])
     writer.writerows(_export_rows(course_class))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(course_class, "csv")}"'
@@ -187,7 +196,7 @@ def export_xlsx(request: HttpRequest, class_id: int) -> HttpResponse:
     sheet = workbook.active
     sheet.title = "花名册"
     sheet.append([f"{course_class.course.title} · {course_class.label}"])
-    sheet.append(EXPORT_HEADER)
+    sheet.append([str(h) for h in EXPORT_HEADER])
     for row in _export_rows(course_class):
         sheet.append(row)
     buffer = io.BytesIO()
