@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -62,7 +63,10 @@ def worker(tmp_path, settings):
     db = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": (
+            f"postgres://{quote(db['USER'] or '')}{':' + quote(db['PASSWORD']) if db.get('PASSWORD') else ''}"
+            f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
         "CELERY_BROKER_URL": BROKER,
         "SMS_BACKEND": "accounts.sms.FileSmsBackend",
         "SMS_FILE_PATH": str(sms_file),
