@@ -165,3 +165,11 @@ def test_openapi_lists_the_endpoints(client):
         "/api/v1/enrolments/{enrolment_id}/complete",
     ):
         assert path in paths, sorted(paths)
+
+
+def test_staff_of_another_school_cannot_cancel(client, klass, residents, staff_b):
+    enrolment = enrolment_create(learner=residents(1)[0], course_class_id=klass.pk)
+    before = snapshot()
+    r = client.delete(f"/api/v1/enrolments/{enrolment.pk}", **bearer(token_for(client, staff_b)))
+    assert_refusal(r, 404, "not_found")
+    assert snapshot() == before
