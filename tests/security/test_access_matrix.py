@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.models import (
@@ -66,6 +67,7 @@ RULES: list[tuple[str, str]] = [
     (r"^search:", "public"),
     (r"^(elder_mode|text_size|set_language)$", "public"),
     (r"^accounts:(login|register|login_sms|password_reset|logout)$", "public"),
+    (r"^accounts:profile$", "learner"),
     (r"^(wagtailcore_login|wagtailcore_authenticate_with_password|wagtaildocs_authenticate_with_password)$", "public"),
     (r"^wagtaildocs_serve$", "public_document"),
     (r"^route:\^media/", "public_static"),
@@ -187,6 +189,7 @@ class Case:
     secret: Callable[[World], str] | None = None  # text only `may_see` may find in a 200 response
     may_see: frozenset = field(default_factory=frozenset)
     kwargs: dict = field(default_factory=dict)
+    changes_nothing: bool = False  # even when allowed, nothing in the snapshot may change (privilege fields)
     form_refusal: bool = False  # a refused write may answer 200 with the form's error (nothing changed)
 
 
@@ -338,6 +341,28 @@ CASES: list[Case] = [
         method="post",
         write=True,
         ok=(302,),
+    ),
+    # My profile: people edit their own details, never their rights.
+    Case("learner", "my profile", lambda w: reverse("accounts:profile"), LOGGED_IN),
+    Case(
+        "learner",
+        "profile POST smuggling rights",
+        lambda w: reverse("accounts:profile"),
+        LOGGED_IN,
+        method="post",
+        ok=(302,),
+        changes_nothing=True,
+        data=lambda w: {
+            "display_name": "改名",
+            "birth_year": "",
+            "home_town": "",
+            "email": "",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "groups": [g.pk for g in Group.objects.all()],
+            "user_permissions": [p.pk for p in Permission.objects.filter(codename="publish_page")],
+            "phone": "13912345678",
+        },
     ),
     # Learning records, certificates, credit bank -------------------------------------------------------------
     Case(
@@ -888,7 +913,9 @@ def snapshot() -> tuple:
         list(Collection.objects.order_by("pk").values_list("pk", "name", "path")),
         GroupPagePermission.objects.count(),
         GroupCollectionPermission.objects.count(),
-        list(User.objects.order_by("pk").values_list("pk", "is_active", "is_staff", "is_superuser")),
+        list(User.objects.order_by("pk").values_list("pk", "is_active", "is_staff", "is_superuser", "phone")),
+        list(User.groups.through.objects.order_by("pk").values_list("user_id", "group_id")),
+        list(User.user_permissions.through.objects.order_by("pk").values_list("user_id", "permission_id")),
         list(Category.objects.values_list("pk", "name")),
         list(Audience.objects.values_list("pk", "name")),
         list(CourseClass.objects.order_by("pk").values_list("pk", "capacity", "seats_taken", "teacher_id")),
@@ -956,6 +983,8 @@ def _check(case: Case, persona: str, world: World) -> str | None:
     if response.status_code == 302:
         where += f" ({response['Location']})"
     if persona in case.allowed:
+        if case.changes_nothing and changed:
+            return f"{where}: changed what it must not (groups, staff or superuser flags…)"
         if response.status_code not in case.ok:
             return f"{where}: should be allowed"
         if case.write and not changed:
