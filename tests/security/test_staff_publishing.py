@@ -123,6 +123,28 @@ def test_the_catalogue_is_reviewed_by_the_centre_and_ensuring_twice_changes_noth
     assert world.course_a.get_workflow() == workflow
 
 
+def test_school_staff_cannot_publish_by_the_side_doors(world):
+    """Copy with "publish copies", revert with the publish action: drafts, never live."""
+    from tests.security.test_access_matrix import _page_form
+
+    staff = world.client("staff_a")
+    response = staff.post(
+        reverse("wagtailadmin_pages:copy", args=(world.course_a.pk,)),
+        {"new_title": "复制课程", "new_slug": "copied", "new_parent_page": world.school_a.pk, "publish_copies": "on"},
+    )
+    assert response.status_code == 302
+    assert not CoursePage.objects.get(slug="copied").live
+    first = world.course_a.revisions.order_by("pk").first()
+    live_revision = CoursePage.objects.get(pk=world.course_a.pk).live_revision_id
+    staff.post(
+        reverse("wagtailadmin_pages:revisions_revert", args=(world.course_a.pk, first.pk)),
+        {**_page_form(world.course_a, title="改回的标题"), "action-publish": "publish"},
+    )
+    live = CoursePage.objects.get(pk=world.course_a.pk)
+    assert live.title == "甲校梨树修剪" and live.live_revision_id == live_revision
+    assert live.latest_revision.as_object().title == "改回的标题"  # saved as a draft for review
+
+
 def test_teachers_and_school_staff_do_not_choose_from_the_root_collection(world):
     root = Collection.get_first_root_node()
     for name in (roles.TEACHER, roles.PROVIDER_STAFF):
