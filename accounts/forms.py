@@ -53,3 +53,32 @@ class AdminUserEditForm(_AdminUserFieldsMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         model = User
         fields = ["phone", "display_name", "email", "birth_year", "home_town", "is_active", "is_superuser", "groups"]
+
+
+class ProfileForm(forms.ModelForm):
+    """What a resident keeps up to date about themselves: only what enrolment rules and messages need."""
+
+    birth_year = forms.TypedChoiceField(
+        label=_("出生年份"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("选填；老年大学等有年龄要求的课程需要。"),
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "birth_year", "home_town", "audiences", "email"]
+        widgets = {"audiences": forms.CheckboxSelectMultiple}
+        help_texts = {"email": _("选填；填写后开课提醒也会发到邮箱。")}
+
+    def __init__(self, *args, **kwargs):
+        from django.utils import timezone
+
+        from .models import MIN_BIRTH_YEAR
+
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["birth_year"].choices = [("", "—")] + [
+            (year, str(year)) for year in range(this_year, MIN_BIRTH_YEAR - 1, -1)
+        ]

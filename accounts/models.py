@@ -64,6 +64,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    audiences = models.ManyToManyField(
+        "courses.Audience",
+        verbose_name=_("我属于"),
+        blank=True,
+        related_name="+",
+        help_text=_("选填；“仅限农民”等只面向部分人群的课程按此报名。"),
+    )
     is_staff = models.BooleanField(_("可进入管理后台"), default=False)
     is_active = models.BooleanField(_("有效"), default=True)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)

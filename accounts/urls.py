@@ -18,4 +18,5 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("login/sms/", views.login_by_code, name="login_sms"),
     path("password/reset/", views.password_reset, name="password_reset"),
+    path("profile/", views.profile, name="profile"),
 ]

@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from .forms import ProfileForm
 from .models import CodePurpose
 from .phone import mask_phone
 from .ratelimit import client_ip
@@ -98,3 +100,15 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("密码已重设，请用新密码登录。"))
             return redirect("accounts:login")
     return render(request, template, {**context, "form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """我的资料: the learner edits their own name, birth year, town, groups and email — nobody else's."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("资料已保存。"))
+        return redirect("accounts:profile")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)

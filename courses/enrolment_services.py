@@ -79,6 +79,14 @@ def _check_eligible(*, learner: User, course_class: CourseClass, today: datetime
             )
         if age < course.min_age:
             raise EnrolmentRefused("ineligible", _("本课程要求年满%(age)d周岁。") % {"age": course.min_age})
+    if course.audience_only:
+        audiences = list(course.audiences.values_list("pk", "name"))
+        if audiences and not learner.audiences.filter(pk__in=[pk for pk, _name in audiences]).exists():
+            raise EnrolmentRefused(
+                "ineligible",
+                _("本课程只面向%(audiences)s报名；如符合条件，请先在“我的资料”中选择。")
+                % {"audiences": "、".join(name for _pk, name in audiences)},
+            )
     towns = list(course.eligible_towns.values_list("pk", "name"))
     if towns and learner.home_town_id not in {pk for pk, _name in towns}:
         raise EnrolmentRefused(

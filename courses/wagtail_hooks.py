@@ -1,10 +1,13 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from community.models import Town, Venue
 
-from .models import Audience, Category
+from .models import ACTIVE_STATUSES, Audience, Category, CoursePage, Enrolment
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -44,6 +47,20 @@ class CatalogueDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(CatalogueDataGroup)
+
+
+@hooks.register("before_delete_page")
+def _keep_courses_people_learn_in(request, page):
+    """Deleting a course would delete its classes' enrolments, attendance and the hours in learners' records.
+    A course anyone is enrolled in, waitlisted for or has completed is unpublished instead, never deleted."""
+    if not isinstance(page.specific, CoursePage):
+        return None
+    if not Enrolment.objects.filter(course_class__course=page, status__in=ACTIVE_STATUSES).exists():
+        return None
+    messages.error(
+        request, _("“%(title)s”已有学员报名或结业，不能删除；如需停办，请下线课程。") % {"title": page.title}
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
 
 
 # Staff publishing: staff home panels, unpublish confirmation, chooser limits, audit log (hooks register on import).

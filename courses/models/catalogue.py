@@ -22,6 +22,8 @@ from wagtail.search import index
 
 from community.models import NamedSnippet
 
+from ..forms import CoursePageForm
+
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 
 
@@ -174,6 +176,11 @@ class CoursePage(Page):
     keywords = models.CharField(
         _("关键词"), max_length=200, blank=True, help_text=_("居民可能搜索的词，用空格分隔，如“梨树 修剪 果树”。")
     )
+    audience_only = models.BooleanField(
+        _("仅限适用人群报名"),
+        default=False,
+        help_text=_("勾选后，只有在个人资料中选择了上述适用人群之一的居民才能报名。"),
+    )
     min_age = models.PositiveSmallIntegerField(
         _("最低年龄"), null=True, blank=True, help_text=_("如老年大学课程要求年满50周岁；不限则留空。")
     )
@@ -198,6 +205,7 @@ class CoursePage(Page):
             [
                 FieldRowPanel([FieldPanel("category"), FieldPanel("form")]),
                 FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("audience_only"),
                 FieldRowPanel([FieldPanel("hours"), FieldPanel("credits"), FieldPanel("fee")]),
                 FieldRowPanel([FieldPanel("town"), FieldPanel("min_age")]),
                 FieldPanel("eligible_towns", widget=forms.CheckboxSelectMultiple),
@@ -223,6 +231,7 @@ class CoursePage(Page):
 
     parent_page_types = ["courses.ProviderPage"]
     subpage_types = []
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("课程")

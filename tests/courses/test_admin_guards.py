@@ -1,0 +1,90 @@
+"""Staff cannot delete a class or a course that learners are enrolled in or have completed."""
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+from courses.enrolment_services import enrolment_create
+from courses.models import CourseClass, CoursePage, Enrolment
+from tests.factories import UserFactory, course_class, course_page
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+@pytest.fixture
+def course(tree):
+    return course_page(tree["school_a"], classes=[course_class(label="春季班"), course_class(label="秋季班")])
+
+
+def _edit_form(course, delete_labels):
+    rows = []
+    for item in course.classes.order_by("pk"):
+        rows.append(
+            {
+                "id": item.pk,
+                "label": item.label,
+                "starts_on": item.starts_on.isoformat(),
+                "ends_on": item.ends_on.isoformat(),
+                "schedule": item.schedule,
+                "venue": "",
+                "capacity": item.capacity,
+                "enrol_opens": "",
+                "enrol_closes": "",
+                "teacher": "",
+                "waitlist_limit": "",
+                "DELETE": "on" if item.label in delete_labels else "",
+            }
+        )
+    return nested_form_data(
+        {
+            "title": course.title,
+            "slug": course.slug,
+            "summary": course.summary,
+            "category": course.category_id,
+            "form": course.form,
+            "hours": "16",
+            "credits": "0",
+            "fee": "0",
+            "body": rich_text("<p>内容</p>"),
+            "classes": inline_formset(rows, initial=len(rows)),
+            "eligible_towns": [],
+            "completion_attendance_percent": "",
+            "action-publish": "publish",
+        }
+    )
+
+
+def test_removing_a_class_with_learners_is_refused(admin_client, course):
+    spring = course.classes.get(label="春季班")
+    enrolment_create(learner=UserFactory(), course_class_id=spring.pk)
+    url = reverse("wagtailadmin_pages:edit", args=(course.pk,))
+    response = admin_client.post(url, _edit_form(course, {"春季班"}))
+    assert response.status_code == 200
+    assert "已有学员报名或结业，不能删除" in response.content.decode()
+    assert CourseClass.objects.filter(pk=spring.pk).exists()
+    assert Enrolment.objects.filter(course_class=spring).count() == 1
+
+
+def test_removing_an_empty_class_is_allowed(admin_client, course):
+    url = reverse("wagtailadmin_pages:edit", args=(course.pk,))
+    response = admin_client.post(url, _edit_form(course, {"秋季班"}))
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(course.classes.values_list("label", flat=True)) == ["春季班"]
+
+
+def test_deleting_a_course_with_learners_is_refused(admin_client, course):
+    enrolment_create(learner=UserFactory(), course_class_id=course.classes.first().pk)
+    url = reverse("wagtailadmin_pages:delete", args=(course.pk,))
+    response = admin_client.post(url, follow=True)
+    assert CoursePage.objects.filter(pk=course.pk).exists()
+    assert "不能删除" in response.content.decode()
+
+
+def test_deleting_a_course_nobody_took_is_allowed(admin_client, course):
+    url = reverse("wagtailadmin_pages:delete", args=(course.pk,))
+    admin_client.post(url)
+    assert not CoursePage.objects.filter(pk=course.pk).exists()
