@@ -86,7 +86,11 @@ def provider_room_ensure(*, provider: ProviderPage) -> Group:
     group = provider_group_of(provider)
     wanted_name = provider_staff_group_name(provider)
     if group is None:
-        group, _created = Group.objects.get_or_create(name=wanted_name)
+        # Two schools may share a name; a group already named so belongs to the other one, never to this.
+        name = wanted_name
+        if Group.objects.filter(name=name).exists():
+            name = f"{PROVIDER_GROUP_PREFIX}{provider.title[:120]}（{provider.pk}）"
+        group = Group.objects.create(name=name)
     elif group.name != wanted_name and not Group.objects.filter(name=wanted_name).exists():
         group.name = wanted_name
         group.save(update_fields=["name"])

@@ -84,6 +84,17 @@ def test_a_school_created_in_the_admin_gets_its_own_group_and_collection(world):
     assert list(providers_for_user(person)) == [school]
 
 
+def test_two_schools_with_one_name_get_two_rooms(world):
+    from tests.factories import provider_page
+
+    twin = provider_page(world.catalogue, world.school_a.title)
+    group_a, group_twin = provider_group_of(world.school_a), provider_group_of(twin)
+    assert group_a != group_twin
+    assert set(GroupPagePermission.objects.filter(group=group_twin).values_list("page_id", flat=True)) == {twin.pk}
+    assert provider_collection_of(group_a) != provider_collection_of(group_twin)
+    assert list(providers_for_user(world.users["staff_a"])) == [world.school_a]
+
+
 def test_renaming_a_school_renames_its_room_instead_of_making_another(world):
     school = world.school_a
     group, collection = provider_group_of(school), provider_collection_of(provider_group_of(school))
