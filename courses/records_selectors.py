@@ -233,6 +233,7 @@ def personal_data_export(user) -> dict:
             "email": user.email,
             "birth_year": user.birth_year,
             "home_town": user.home_town.name if user.home_town_id else None,
+            "audiences": list(user.audiences.values_list("name", flat=True)),
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
             "roles": list(user.groups.values_list("name", flat=True)),

@@ -70,12 +70,16 @@ def residents_two(db):
 
 
 def test_export_everything_held_about_me(client, completed, learner):
+    from tests.factories import AudienceFactory
+
+    learner.audiences.add(AudienceFactory(name="农民"))
     client.force_login(learner)
     response = client.get("/me/data/export.json")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
     assert data["account"]["phone"] == "13912345678" and data["account"]["display_name"] == "张三华"
     assert data["account"]["xapi_learner_id"] == str(LearnerKey.objects.get(learner=learner).xapi_id)
+    assert data["account"]["audiences"] == ["农民"]
     assert len(data["enrolments"]) == 1 and len(data["enrolments"][0]["attendance"]) == 3
     assert data["certificates"][0]["learner_name"] == "张三华"
     assert len(data["xapi_statements"]) == 6
