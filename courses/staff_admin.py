@@ -41,7 +41,7 @@ class SchoolPanel(Component):
         self.summary = summary
 
     def get_context_data(self, parent_context=None):
-        return {"summary": self.summary}
+        return {"summary": self.summary, "panel_id": f"school-{self.summary.provider.pk}"}
 
 
 class TeacherClassesPanel(Component):

@@ -291,6 +291,7 @@ def test_the_centre_filters_and_exports_the_audit_log(world):
 def test_staff_home_shows_each_school_its_classes_seats_waitlist_and_reviews(world):
     home_a = world.client("staff_a").get(reverse("wagtailadmin_home")).content.decode()
     assert "罗庄子镇成人文化技术学校" in home_a and "甲校春季班" in home_a
+    assert f'id="school-{world.school_a.pk}' in home_a
     assert "1 / 20" in home_a  # the resident holds one of twenty seats
     assert "蓟州区老年大学" not in home_a and "乙校保密草稿课程" not in home_a
     home_b = world.client("staff_b").get(reverse("wagtailadmin_home")).content.decode()
