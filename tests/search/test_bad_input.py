@@ -70,6 +70,7 @@ def test_bad_queries_give_sensible_results(small_catalogue):
     assert course_search(SearchRequest(q="")).total == 6  # the table is still there
 
 
+@pytest.mark.django_db  # parsing reads the staff-edited synonyms
 def test_no_operator_reaches_the_database_as_syntax():
     parsed = parse_query('梨树" OR * NEAR : AND')
     for vendor in ("sqlite", "postgresql"):
