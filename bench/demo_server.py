@@ -41,9 +41,11 @@ def prepare(var_dir: Path, *, fresh: bool = False) -> None:
         marker.unlink(missing_ok=True)
         (var_dir / "jizhou.sqlite3").unlink(missing_ok=True)
     env = server_env(var_dir)
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
     if not marker.exists():
-        for command in (["migrate", "--noinput"], ["load_demo"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([PYTHON, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         marker.touch()
     # Always re-collect: the CSS/JS under test may have changed since the last run.
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "--clear", "-v0"], cwd=ROOT, env=env, check=True)
