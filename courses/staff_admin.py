@@ -97,11 +97,21 @@ def _confirm_unpublish_with_learners(request, page):
     )
 
 
+@hooks.register("before_delete_page")
+def _no_deleting_courses_people_are_in(request, page):
+    """Deleting a course would silently drop its learners' enrolments: take it down first (they are told),
+    and let the school sort out the enrolments."""
+    if isinstance(page.specific, CoursePage) and course_active_learners(page.specific).exists():
+        messages.error(request, _("这门课程还有已报名或候补的学员，不能删除；请先下线课程（系统会短信通知学员）。"))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
 @hooks.register("before_bulk_action")
 def _bulk_unpublish_skips_no_learners(request, action_type, objects, action_class_instance):
-    """Bulk unpublishing has no room for the learners confirmation: courses people are enrolled in are taken
-    down one at a time, from their own unpublish page."""
-    if action_type != "unpublish":
+    """Bulk unpublishing has no room for the learners confirmation, and deleting such a course is refused:
+    courses people are enrolled in are taken down one at a time, from their own unpublish page."""
+    if action_type not in ("unpublish", "delete"):
         return None
     with_learners = [
         page.get_admin_display_title()

@@ -658,11 +658,20 @@ CASES: list[Case] = [
     Case(
         "page_publish",
         "delete school B's live course (POST)",
-        lambda w: reverse("wagtailadmin_pages:delete", args=(w.course_b.pk,)),
+        lambda w: reverse("wagtailadmin_pages:delete", args=(w.empty_b.pk,)),
         CENTRE,
         method="post",
         write=True,
         ok=(302,),
+    ),
+    # Nobody deletes a course people are enrolled in (it would drop their enrolments): take it down first.
+    Case(
+        "page_publish",
+        "delete school A's course with learners (POST)",
+        lambda w: reverse("wagtailadmin_pages:delete", args=(w.course_a.pk,)),
+        NOBODY,
+        method="post",
+        write=True,
     ),
     Case(
         "page_publish",

@@ -39,6 +39,7 @@ class World:
     draft_a: object  # never published, school A
     course_b: object  # live, school B
     draft_b: object  # never published, school B, submitted for review by staff B
+    empty_b: object  # live, school B, no classes, nobody enrolled
     class_a: object
     class_b: object
     meeting_a: object
@@ -89,6 +90,7 @@ def build_world() -> World:
     )
     class_b = course_b.classes.get()
     draft_b = course_page(school_b, title="乙校保密草稿课程", publish=False)
+    empty_b = course_page(school_b, title="乙校无人报名课程")
     workflow_state = draft_b.get_workflow().start(draft_b, staff_b)
 
     enrolment = enrolment_create(learner=resident, course_class_id=class_a.pk, today=today - datetime.timedelta(days=3))
@@ -127,6 +129,7 @@ def build_world() -> World:
         draft_a=draft_a,
         course_b=course_b,
         draft_b=draft_b,
+        empty_b=empty_b,
         class_a=class_a,
         class_b=class_b,
         meeting_a=meeting_a,
