@@ -483,6 +483,14 @@ CASES: list[Case] = [
     Case("admin_any", "account", lambda w: reverse("wagtailadmin_account"), ADMIN),
     Case("admin_any", "tag autocomplete", lambda w: reverse("wagtailadmin_tag_autocomplete") + "?term=a", ADMIN),
     Case("admin_any", "embed chooser", lambda w: reverse("wagtailembeds:chooser"), ADMIN),
+    # "Who else is editing" pings: only for people who may edit that page.
+    Case(
+        "admin_any",
+        "editing-session ping on school B's draft",
+        lambda w: reverse("wagtailadmin_editing_sessions:ping", args=("wagtailcore", "page", w.draft_b.pk, 0)),
+        SCHOOL_B,
+        method="post",
+    ),
     Case("admin_debug", "admin 404", lambda w: "/admin/no-such-view/", NOBODY),
     # Pages ---------------------------------------------------------------------------------------------------
     Case(
