@@ -792,6 +792,36 @@ CASES: list[Case] = [
         write=True,
         ok=(302,),
     ),
+    Case(
+        "images",
+        "preview school B's image",
+        lambda w: reverse("wagtailimages:preview", args=(w.image_b.pk, "fill-100x100")),
+        SCHOOL_B,
+    ),
+    Case(
+        "images",
+        "URL generator for school B's image (off: no dynamic image serve view is installed)",
+        lambda w: reverse("wagtailimages:url_generator", args=(w.image_b.pk,)),
+        NOBODY,
+    ),
+    Case(
+        "images",
+        "usage of school B's image",
+        lambda w: reverse("wagtailimages:image_usage", args=(w.image_b.pk,)),
+        SCHOOL_B,
+    ),
+    Case(
+        "documents",
+        "usage of school B's document",
+        lambda w: reverse("wagtaildocs:document_usage", args=(w.doc_b.pk,)),
+        SCHOOL_B,
+    ),
+    Case(
+        "documents",
+        "admin API document",
+        lambda w: reverse("wagtailadmin_api:documents:detail", args=(w.doc_b.pk,)),
+        SCHOOL_B,
+    ),
     # Choosers and the admin API open for any admin user, listing only what the person may choose.
     Case(
         "images",
