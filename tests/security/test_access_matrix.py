@@ -932,6 +932,22 @@ CASES: list[Case] = [
     Case("collections", "collections", lambda w: reverse("wagtailadmin_collections:index"), CENTRE),
     Case(
         "collections",
+        "privacy of school B's collection",
+        lambda w: reverse("wagtailadmin_collections:set_privacy", args=(w.collection_b.pk,)),
+        CENTRE,
+    ),
+    Case(
+        "collections",
+        "rename school B's collection (POST)",
+        lambda w: reverse("wagtailadmin_collections:edit", args=(w.collection_b.pk,)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"name": "改名的集合", "parent": w.collection_b.get_parent().pk},
+    ),
+    Case(
+        "collections",
         "delete school B's collection (POST)",
         lambda w: reverse("wagtailadmin_collections:delete", args=(w.collection_b.pk,)),
         NOBODY,
