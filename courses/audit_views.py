@@ -1,15 +1,19 @@
 """The guidance centre's audit log: Wagtail's site-history report over every log entry (not only those of
-objects the viewer may edit), filterable by action, person, date, type and name, exportable as CSV/XLSX."""
+objects the viewer may edit), filterable by school, action, person, date, type and name, exportable as CSV/XLSX."""
 
+import django_filters
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import IntegerField, Value
+from django.db.models import CharField, IntegerField, Q, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
 from wagtail.log_actions import registry as log_action_registry
+from wagtail.models import PageLogEntry
 
+from .models import Certificate, Enrolment, ProviderPage
 from .staff_selectors import is_centre_staff
 
 
@@ -20,7 +24,34 @@ def _logged(field: str) -> set:
     return values
 
 
+def _as_text(queryset):
+    """Log rows keep object ids as text; compare with a subquery of ids cast to text."""
+    return queryset.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
+
+
 class AuditLogFilterSet(SiteHistoryReportFilterSet):
+    school = django_filters.ModelChoiceFilter(
+        label=_("学校"),
+        queryset=ProviderPage.objects.order_by("path"),
+        method="filter_school",
+    )
+
+    def filter_school(self, queryset, name, value):
+        """Pages under the school, and the enrolments and certificates of its classes."""
+        if not value:
+            return queryset
+        if queryset.model is PageLogEntry:
+            return queryset.filter(page__path__startswith=value.path)
+        enrolments = Enrolment.objects.filter(course_class__course__provider=value)
+        types = ContentType.objects.get_for_models(Enrolment, Certificate)
+        return queryset.filter(
+            Q(content_type=types[Enrolment], object_id__in=_as_text(enrolments))
+            | Q(
+                content_type=types[Certificate],
+                object_id__in=_as_text(Certificate.objects.filter(enrolment__in=enrolments)),
+            )
+        )
+
     object_type = ContentTypeFilter(
         label=_("类型"),
         method="filter_object_type",

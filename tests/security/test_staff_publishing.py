@@ -273,6 +273,11 @@ def test_the_centre_filters_and_exports_the_audit_log(world):
     assert "审计日志" in page and "取消报名" in page and "乙校保密草稿课程" in page  # pages and models together
     filtered = centre.get(url, {"action": "jizhou.enrolment.cancel"}).content.decode()
     assert "取消报名" in filtered and "乙校保密草稿课程" not in filtered
+    school_a = centre.get(url, {"school": world.school_a.pk}).content.decode()
+    row = f"报名#{world.enrolment.pk}"
+    assert row in school_a and "甲校梨树修剪" in school_a and "乙校保密草稿课程" not in school_a
+    school_b = centre.get(url, {"school": world.school_b.pk}).content.decode()
+    assert row not in school_b and "乙校保密草稿课程" in school_b
     export = centre.get(url, {"action": "jizhou.enrolment.cancel", "export": "csv"})
     assert export.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
