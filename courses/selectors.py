@@ -3,15 +3,13 @@
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Page as PaginatorPage
-from django.core.paginator import Paginator
-from django.db.models import F, Min, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import GroupPagePermission
 
 from community.models import Town
 
-from .models import Audience, Category, CourseClass, CourseForm, CoursePage, ProviderPage
+from .models import Audience, Category, CourseClass, CourseForm, ProviderPage
 
 CATALOGUE_PAGE_SIZE = 12
 
@@ -60,36 +58,6 @@ def current_classes_prefetch() -> Prefetch:
         .order_by("starts_on", "pk"),
         to_attr="current_classes",
     )
-
-
-def catalogue_courses(*, index_page: Page, filters: CatalogueFilters) -> QuerySet[CoursePage]:
-    """Live courses under `index_page` matching `filters`, soonest class first."""
-    today = timezone.localdate()
-    courses = (
-        CoursePage.objects.live()
-        .descendant_of(index_page)
-        .select_related("category", "provider", "town")
-        .prefetch_related("audiences", current_classes_prefetch())
-        .annotate(next_start=Min("classes__starts_on", filter=Q(classes__ends_on__gte=today)))
-    )
-    if filters.category:
-        courses = courses.filter(category__slug=filters.category)
-    if filters.audience:
-        courses = courses.filter(audiences__slug=filters.audience)
-    if filters.form:
-        courses = courses.filter(form=filters.form)
-    if filters.provider:
-        courses = courses.filter(provider_id=filters.provider)
-    if filters.town:
-        # A course belongs to a town through its own town or any current class's venue.
-        in_town = CourseClass.objects.filter(venue__town__slug=filters.town, ends_on__gte=today).values("course_id")
-        courses = courses.filter(Q(town__slug=filters.town) | Q(pk__in=in_town))
-    return courses.order_by(F("next_start").asc(nulls_last=True), "-first_published_at", "pk")
-
-
-def catalogue_page(*, index_page: Page, filters: CatalogueFilters, page_number) -> PaginatorPage:
-    paginator = Paginator(catalogue_courses(index_page=index_page, filters=filters), CATALOGUE_PAGE_SIZE)
-    return paginator.get_page(page_number)
 
 
 @dataclass(frozen=True)

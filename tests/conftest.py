@@ -28,3 +28,14 @@ def tree(db):
     school_a = provider_page(catalogue, "罗庄子镇成人文化技术学校")
     school_b = provider_page(catalogue, "蓟州区老年大学", kind="elderly_university")
     return {"home": home, "catalogue": catalogue, "school_a": school_a, "school_b": school_b}
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks):
+    """Run what is queued on commit (the indexing tasks), as after a real request."""
+
+    def run(build):
+        with django_capture_on_commit_callbacks(execute=True):
+            return build()
+
+    return run

@@ -79,13 +79,15 @@ class CourseIndexPage(Page):
         verbose_name = _("课程目录")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import catalogue_facets, catalogue_filters_from_query, catalogue_page
+        from courses.selectors import catalogue_facets, catalogue_filters_from_query
+        from search.selectors import catalogue_search_page
 
         context = super().get_context(request, *args, **kwargs)
         filters = catalogue_filters_from_query(request.GET)
         context["filters"] = filters
         context["facets"] = catalogue_facets()
-        context["courses"] = catalogue_page(index_page=self, filters=filters, page_number=request.GET.get("page"))
+        # The catalogue is the search service without words: one ranking, one set of filters everywhere.
+        context["courses"] = catalogue_search_page(filters=filters, page_number=request.GET.get("page"))
         context["query_without_page"] = filters.as_query_string()
         return context
 
@@ -122,11 +124,12 @@ class ProviderPage(Page):
         verbose_name_plural = _("办学机构")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import CatalogueFilters, catalogue_page
+        from courses.selectors import CatalogueFilters
+        from search.selectors import catalogue_search_page
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = catalogue_page(
-            index_page=self, filters=CatalogueFilters(), page_number=request.GET.get("page")
+        context["courses"] = catalogue_search_page(
+            filters=CatalogueFilters(provider=self.pk), page_number=request.GET.get("page")
         )
         return context
 

@@ -65,8 +65,8 @@ def test_load_demo_builds_the_site_and_is_idempotent():
 
 
 @pytest.mark.django_db
-def test_demo_home_and_catalogue_render(client):
-    call_command("load_demo", file=str(SMALL), stdout=StringIO())
+def test_demo_home_and_catalogue_render(client, indexed):
+    indexed(lambda: call_command("load_demo", file=str(SMALL), stdout=StringIO()))
     home = client.get("/")
     assert home.status_code == 200
     assert "蓟州终身学习网" in home.content.decode()

@@ -79,7 +79,7 @@ def centre_client(tree):
 
 
 def test_provider_staff_submits_a_course_with_two_classes_and_the_centre_publishes_it(
-    staff_client, centre_client, tree, mailoutbox
+    staff_client, centre_client, tree, mailoutbox, django_capture_on_commit_callbacks
 ):
     category = CategoryFactory(name="农业技术")
     venue = VenueFactory()
@@ -101,7 +101,8 @@ def test_provider_staff_submits_a_course_with_two_classes_and_the_centre_publish
     # The centre approves; the course and both classes go live.
     task_state = state.current_task_state
     approve = reverse("wagtailadmin_pages:workflow_action", args=(course.pk, "approve", task_state.pk))
-    response = centre_client.post(approve, {"comment": "内容完整，同意发布。"})
+    with django_capture_on_commit_callbacks(execute=True):  # publishing queues the catalogue's indexing
+        response = centre_client.post(approve, {"comment": "内容完整，同意发布。"})
     assert response.status_code in (200, 302)
     course.refresh_from_db()
     assert course.live

@@ -6,17 +6,6 @@ from tests.factories import course_class, course_page
 
 
 @pytest.fixture
-def indexed(django_capture_on_commit_callbacks):
-    """Run what is queued on commit (the indexing tasks), as after a real request."""
-
-    def run(build):
-        with django_capture_on_commit_callbacks(execute=True):
-            return build()
-
-    return run
-
-
-@pytest.fixture
 def small_catalogue(tree, indexed):
     """A handful of courses with the words residents search for, indexed through the real signals."""
     farm, elderly, skills = (
