@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
 def _run(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, **PRODUCTION_ENV}
     env.pop("DJANGO_HTTPS", None)
+    # The browser tests' Playwright plugin sets this for the test process; production never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
