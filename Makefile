@@ -47,8 +47,8 @@ lint: install
 
 # Regenerate translation catalogues after changing interface strings (needs gettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules --ignore=bench
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=.venv-lrs --ignore=var --ignore=node_modules --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=.venv-lrs
 
 clean:
 	rm -rf $(VENV) $(LRS_VENV) var/static

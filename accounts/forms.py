@@ -22,6 +22,12 @@ class PhoneLoginForm(LoginRateLimitMixin, AuthenticationForm):
         "inactive": _("该账号已停用。"),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm caps the field at the model's 11 digits; people type "137 1234 5678" or +86.
+        self.fields["username"].max_length = 20
+        self.fields["username"].widget.attrs["maxlength"] = "20"
+
     def clean_username(self):
         try:
             return normalise_phone(self.cleaned_data["username"])

@@ -104,3 +104,12 @@ def test_role_groups_exist_from_migrations():
     from accounts import roles
 
     assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL_ROLES)
+
+
+@pytest.mark.django_db
+def test_login_field_takes_a_number_typed_with_spaces_or_country_code(client):
+    User.objects.create_user("13900002222", "correct-horse-battery", display_name="王秀兰")
+    page = client.get("/accounts/login/").content.decode()
+    assert 'maxlength="20"' in page  # the browser must not cut "+86 139 0000 2222" at 11 characters
+    response = client.post("/accounts/login/", {"username": "+86 139 0000 2222", "password": "correct-horse-battery"})
+    assert response.status_code == 302
