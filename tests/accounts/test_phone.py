@@ -98,15 +98,6 @@ def test_duplicate_phone_refused_in_any_spelling():
 
 
 @pytest.mark.django_db
-def test_role_groups_exist_from_migrations():
-    from django.contrib.auth.models import Group
-
-    from accounts import roles
-
-    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL_ROLES)
-
-
-@pytest.mark.django_db
 def test_login_field_takes_a_number_typed_with_spaces_or_country_code(client):
     User.objects.create_user("13900002222", "correct-horse-battery", display_name="王秀兰")
     page = client.get("/accounts/login/").content.decode()
