@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import provider_page, site_tree
+from courses.services import provider_staff_add
+from tests.factories import UserFactory, provider_page, site_tree
 
 
 def pytest_collection_modifyitems(items):
@@ -39,3 +40,18 @@ def indexed(django_capture_on_commit_callbacks):
             return build()
 
     return run
+
+
+@pytest.fixture
+def staff_a(tree):
+    """A member of staff of school A (its group: edit and submit that school's pages only)."""
+    user = UserFactory(display_name="甲校职员")
+    provider_staff_add(provider=tree["school_a"], user=user)
+    return user
+
+
+@pytest.fixture
+def staff_b(tree):
+    user = UserFactory(display_name="乙校职员")
+    provider_staff_add(provider=tree["school_b"], user=user)
+    return user

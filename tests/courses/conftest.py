@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group
 
 from accounts import sms
 from accounts.roles import TEACHER
-from courses.services import provider_staff_add
 from tests.factories import UserFactory, course_class, course_page
 
 
@@ -41,20 +40,6 @@ def residents(db):
         return [UserFactory() for _ in range(n)]
 
     return build
-
-
-@pytest.fixture
-def staff_a(tree):
-    user = UserFactory(display_name="甲校职员")
-    provider_staff_add(provider=tree["school_a"], user=user)
-    return user
-
-
-@pytest.fixture
-def staff_b(tree):
-    user = UserFactory(display_name="乙校职员")
-    provider_staff_add(provider=tree["school_b"], user=user)
-    return user
 
 
 @pytest.fixture

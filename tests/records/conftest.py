@@ -22,7 +22,6 @@ from accounts import sms
 from accounts.roles import CENTRE_STAFF
 from courses.enrolment_services import attendance_roll_call, enrolment_complete, enrolment_create
 from courses.models import Category, Meeting
-from courses.services import provider_staff_add
 from tests.factories import UserFactory, course_class, course_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,20 +39,6 @@ def _isolated(settings, tmp_path):
 
     cache.clear()
     yield
-
-
-@pytest.fixture
-def staff_a(tree):
-    user = UserFactory(display_name="甲校职员")
-    provider_staff_add(provider=tree["school_a"], user=user)
-    return user
-
-
-@pytest.fixture
-def staff_b(tree):
-    user = UserFactory(display_name="乙校职员")
-    provider_staff_add(provider=tree["school_b"], user=user)
-    return user
 
 
 @pytest.fixture
