@@ -14,7 +14,7 @@ from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import PageLogEntry
 
 from .models import Certificate, Enrolment, ProviderPage
-from .staff_selectors import is_centre_staff
+from .selectors import is_centre_staff
 
 
 def _logged(field: str) -> set:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import ADMIN_ROLES, CENTRE_STAFF
+from accounts.roles import ADMIN_ROLES
 
 from . import xapi
 from .models import (
@@ -41,7 +41,7 @@ from .models import (
     RecognitionStatus,
     XapiStatement,
 )
-from .selectors import providers_for_user
+from .selectors import is_centre_staff, providers_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -73,13 +73,6 @@ class RecordsRefused(Exception):
 
 
 # --- Who may do what -----------------------------------------------------------------------------
-
-
-def is_centre_staff(user) -> bool:
-    """Guidance-centre staff keep the credit bank: rules, recognition of learning done elsewhere."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=CENTRE_STAFF).exists()
 
 
 def may_revoke(user, certificate: Certificate) -> bool:

@@ -7,6 +7,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
+from accounts.roles import CENTRE_STAFF
 from community.models import Town
 
 from .models import Audience, Category, CourseClass, CourseForm, ProviderPage
@@ -115,3 +116,11 @@ def providers_for_user(user) -> QuerySet[ProviderPage]:
     for path in paths:
         within |= Q(path__startswith=path)
     return ProviderPage.objects.filter(within)
+
+
+def is_centre_staff(user) -> bool:
+    """The guidance centre (or a system administrator): reviews and publishes any course, keeps the credit
+    bank (rules, recognition of learning done elsewhere), reads the audit log."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=CENTRE_STAFF).exists()

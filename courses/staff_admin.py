@@ -20,8 +20,8 @@ from wagtail.admin.ui.components import Component
 
 from .audit import register_audit_actions
 from .models import CourseClass, CoursePage, EnrolmentStatus
-from .selectors import providers_for_user
-from .staff_selectors import SchoolSummary, is_centre_staff, school_summaries
+from .selectors import is_centre_staff, providers_for_user
+from .staff_selectors import SchoolSummary, school_summaries
 from .staff_services import course_active_learners
 
 

@@ -7,20 +7,11 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from wagtail.models import Page, WorkflowState
 
-from accounts.roles import CENTRE_STAFF
-
 from .models import CourseClass, EnrolmentStatus, ProviderPage
 from .selectors import providers_for_user
 
 UPCOMING_DAYS = 30
 UPCOMING_LIMIT = 8
-
-
-def is_centre_staff(user) -> bool:
-    """The guidance centre (or a system administrator): reviews, publishes, reads the audit log."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=CENTRE_STAFF).exists()
 
 
 @dataclass(frozen=True)
