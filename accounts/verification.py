@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from jizhou.refusals import Refused
+
 from .models import CodePurpose, PhoneCode, User
 from .phone import mask_phone
 from .ratelimit import rate_limit_allow
@@ -30,10 +32,8 @@ PHONE_LIMITS = (("sms-phone-minute", 1, 60), ("sms-phone-hour", 5, 3600))
 IP_LIMITS = (("sms-ip-hour", 20, 3600),)
 
 
-class CodeRefused(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+class CodeRefused(Refused):
+    """A code request or check the rules refuse (rate limited, expired, wrong…)."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import CENTRE_STAFF, PROVIDER_STAFF, TEACHER
+from jizhou.refusals import Refused
 
 from .enrolment_selectors import user_manages_class
 from .models import (
@@ -33,7 +34,7 @@ from .models import (
 )
 
 
-class EnrolmentRefused(Exception):
+class EnrolmentRefused(Refused):
     """A request the rules refuse. `code` is for programs, `message` (Chinese) for people."""
 
     # code → HTTP status used by the API
@@ -49,14 +50,6 @@ class EnrolmentRefused(Exception):
         "expired": 400,
         "replayed": 409,
     }
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
-
-    @property
-    def status(self) -> int:
-        return self.STATUS.get(self.code, 400)
 
 
 def _user_skips_seats(user: User) -> bool:

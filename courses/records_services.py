@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import ADMIN_ROLES
+from jizhou.refusals import Refused
 
 from . import xapi
 from .models import (
@@ -46,7 +47,7 @@ from .selectors import is_centre_staff, providers_for_user
 logger = logging.getLogger(__name__)
 
 
-class RecordsRefused(Exception):
+class RecordsRefused(Refused):
     """A request the rules refuse. `code` is for programs, `message` (Chinese) for people."""
 
     STATUS = {
@@ -62,14 +63,6 @@ class RecordsRefused(Exception):
         "wrong_password": 403,
         "staff_account": 409,
     }
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
-
-    @property
-    def status(self) -> int:
-        return self.STATUS.get(self.code, 400)
 
 
 # --- Who may do what -----------------------------------------------------------------------------
