@@ -12,10 +12,9 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 from wagtail.models import APIToken
 
-from jizhou.api import ApiError
-
-from .phone import normalise_phone
-from .ratelimit import client_ip, rate_limit_allow
+from accounts.phone import normalise_phone
+from core.api_errors import ApiError
+from core.ratelimit import client_ip, rate_limit_allow
 
 TOKEN_NAME = "API"
 LOGIN_ATTEMPTS_PER_HOUR = 20

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
-from .login_limits import LoginRateLimitMixin
-from .models import User
-from .phone import normalise_phone
+from accounts.login_limits import LoginRateLimitMixin
+from accounts.models import User
+from accounts.phone import normalise_phone
 
 
 class PhoneLoginForm(LoginRateLimitMixin, AuthenticationForm):
@@ -81,7 +81,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         from django.utils import timezone
 
-        from .models import MIN_BIRTH_YEAR
+        from accounts.models import MIN_BIRTH_YEAR
 
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year

@@ -1,5 +1,5 @@
 """Password guessing is rate-limited on both login forms (the site's and Wagtail's admin), per phone number
-and per client address, with the same cache counters as SMS codes and API tokens (accounts.ratelimit).
+and per client address, with the same cache counters as SMS codes and API tokens (core.ratelimit).
 
 Counting happens before the password is checked, so a refused attempt costs no hashing; a successful login
 clears the number's counter (not the address's: one office may hold many legitimate staff).
@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
-from .phone import normalise_phone
-from .ratelimit import client_ip, rate_limit_allow, rate_limit_reset
+from accounts.phone import normalise_phone
+from core.ratelimit import client_ip, rate_limit_allow, rate_limit_reset
 
 LOGIN_ATTEMPTS_PER_PHONE = 10
 LOGIN_ATTEMPTS_PER_IP = 50

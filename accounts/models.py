@@ -7,9 +7,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .phone import mask_phone, normalise_phone, validate_phone
+from accounts.phone import mask_phone, normalise_phone, validate_phone
+from core.snippets import NamedSnippet
 
 MIN_BIRTH_YEAR = 1900
+
+
+class Audience(NamedSnippet):
+    """A group of residents (适用人群): who a course is for, and who a person says they are.
+
+    老年人, 农民, 企业职工, 进城务工人员… Kept with people, so courses point down to it (docs/decisions/0004).
+    """
+
+    class Meta(NamedSnippet.Meta):
+        verbose_name = _("适用人群")
+        verbose_name_plural = _("适用人群")
 
 
 class UserManager(BaseUserManager):
@@ -57,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("出生年份"), null=True, blank=True, help_text=_("选填；用于老年大学等有年龄要求的课程。")
     )
     home_town = models.ForeignKey(
-        "community.Town",
+        "places.Town",
         verbose_name=_("所在乡镇/街道"),
         null=True,
         blank=True,
@@ -65,7 +77,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="+",
     )
     audiences = models.ManyToManyField(
-        "courses.Audience",
+        Audience,
         verbose_name=_("我属于"),
         blank=True,
         related_name="+",

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .phone import mask_phone
+from accounts.phone import mask_phone
 
 logger = logging.getLogger(__name__)
 

@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Town
-
-from .models import MIN_BIRTH_YEAR, User
-from .phone import normalise_phone
+from accounts.models import MIN_BIRTH_YEAR, User
+from accounts.phone import normalise_phone
+from places.models import Town
 
 
 class PhoneForm(forms.Form):

@@ -16,12 +16,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from jizhou.refusals import Refused
-
-from .models import CodePurpose, PhoneCode, User
-from .phone import mask_phone
-from .ratelimit import rate_limit_allow
-from .sms import SmsError, send_sms
+from accounts.models import CodePurpose, PhoneCode, User
+from accounts.phone import mask_phone
+from accounts.sms import SmsError, send_sms
+from core.ratelimit import rate_limit_allow
+from core.refusals import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +133,7 @@ def user_register(
     """
     from django.contrib.auth.models import Group
 
-    from .roles import RESIDENT
+    from accounts.roles import RESIDENT
 
     code_verify(phone=phone, purpose=CodePurpose.REGISTER, code=code)
     with transaction.atomic():

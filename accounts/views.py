@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .forms import ProfileForm
-from .models import CodePurpose
-from .phone import mask_phone
-from .ratelimit import client_ip
-from .sms_forms import CodeForm, PasswordResetForm, PhoneForm, RegisterForm
-from .verification import CodeRefused, code_send, user_login_by_code, user_password_reset, user_register
+from accounts.forms import ProfileForm
+from accounts.models import CodePurpose
+from accounts.phone import mask_phone
+from accounts.sms_forms import CodeForm, PasswordResetForm, PhoneForm, RegisterForm
+from accounts.verification import CodeRefused, code_send, user_login_by_code, user_password_reset, user_register
+from core.ratelimit import client_ip
 
 SEND_CODE = "send_code"
 BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -1,6 +1,6 @@
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
-from .forms import AdminUserCreationForm, AdminUserEditForm
+from accounts.forms import AdminUserCreationForm, AdminUserEditForm
 
 
 class UserViewSet(WagtailUserViewSet):

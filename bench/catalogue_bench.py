@@ -52,8 +52,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from community.models import Town
     from courses.models import Category, CoursePage, ProviderPage
+    from places.models import Town
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -169,7 +169,8 @@ def run_level(args, class_id: int, tokens: list[str], concurrency: int):
 
 
 def check_invariant(args, class_id: int, n: int, statuses: list[int]) -> list[str]:
-    from courses.models import CourseClass, Enrolment
+    from courses.models import CourseClass
+    from enrolment.models import Enrolment
 
     problems = []
     if statuses.count(201) != n:

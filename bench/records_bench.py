@@ -58,10 +58,12 @@ def run(args, workdir: Path):
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from courses.certificates import render_certificate_pdf
-    from courses.models import Attendance, Category, Certificate, Enrolment, Meeting, XapiStatement
-    from courses.records_selectors import learning_summary
-    from courses.records_services import xapi_push
+    from courses.models import Category
+    from enrolment.models import Attendance, Enrolment, Meeting
+    from records.models import Certificate, XapiStatement
+    from records.pdf import render_certificate_pdf
+    from records.selectors import learning_summary
+    from records.services import xapi_push
     from tests.factories import UserFactory, course_class, course_page, provider_page, site_tree
 
     # 1. Certificate PDFs
@@ -144,8 +146,8 @@ def run(args, workdir: Path):
         settings.XAPI_LRS_URL = f"http://127.0.0.1:{port}/xAPI/"
         settings.XAPI_LRS_USERNAME, settings.XAPI_LRS_PASSWORD = "bench", "bench-password"
         XapiStatement.objects.all().delete()
-        from courses import xapi
-        from courses.records_services import learner_key
+        from records import xapi
+        from records.services import learner_key
 
         key = learner_key(learner)
         meetings = list(Meeting.objects.select_related("course_class__course__category")[: args.statements])

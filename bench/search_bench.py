@@ -256,9 +256,10 @@ def generate(size: int, rng: random.Random):
     from django.utils import timezone
     from wagtail.models import Locale, Page
 
-    from community.demo import _site_tree
-    from community.models import Town, Venue
-    from courses.models import Audience, Category, CourseClass, CoursePage, ProviderPage
+    from accounts.models import Audience
+    from courses.models import Category, CourseClass, CoursePage, ProviderPage
+    from jizhou.demo import _site_tree
+    from places.models import Town, Venue
 
     _, catalogue = _site_tree()
     categories = [Category.objects.get_or_create(name=n)[0] for n in ("农业技术", "职业技能", "老年教育", "社区教育")]

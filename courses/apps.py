@@ -7,4 +7,5 @@ class CoursesConfig(AppConfig):
     verbose_name = _("课程")
 
     def ready(self):
-        from . import records_receivers, signals, staff_signals  # noqa: F401
+        # connects the receivers listed in courses/signals.py
+        from courses import signals  # noqa: F401

@@ -13,7 +13,8 @@ class CoursePageForm(WagtailAdminPageForm):
     """
 
     def clean(self):
-        from .models import ACTIVE_STATUSES, CourseClass
+        from courses.models import CourseClass
+        from enrolment.models import ACTIVE_STATUSES
 
         cleaned = super().clean()
         classes = self.formsets.get("classes")

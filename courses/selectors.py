@@ -7,10 +7,9 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
-from accounts.roles import CENTRE_STAFF
-from community.models import Town
-
-from .models import Audience, Category, CourseClass, CourseForm, ProviderPage
+from accounts.models import Audience
+from courses.models import Category, CourseClass, CourseForm, ProviderPage
+from places.models import Town
 
 CATALOGUE_PAGE_SIZE = 12
 
@@ -116,11 +115,3 @@ def providers_for_user(user) -> QuerySet[ProviderPage]:
     for path in paths:
         within |= Q(path__startswith=path)
     return ProviderPage.objects.filter(within)
-
-
-def is_centre_staff(user) -> bool:
-    """The guidance centre (or a system administrator): reviews and publishes any course, keeps the credit
-    bank (rules, recognition of learning done elsewhere), reads the audit log."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=CENTRE_STAFF).exists()

@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 from wagtail.signals import post_page_move
 
-from .models import CoursePage, ProviderPage
+from courses.models import CoursePage, ProviderPage
 
 
 @receiver(post_page_move)

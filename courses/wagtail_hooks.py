@@ -5,9 +5,10 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from community.models import Town, Venue
-
-from .models import ACTIVE_STATUSES, Audience, Category, CoursePage, Enrolment
+from accounts.models import Audience
+from courses.models import Category, CoursePage
+from enrolment.models import ACTIVE_STATUSES, Enrolment
+from places.models import Town, Venue
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -61,8 +62,3 @@ def _keep_courses_people_learn_in(request, page):
         request, _("“%(title)s”已有学员报名或结业，不能删除；如需停办，请下线课程。") % {"title": page.title}
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
-
-
-# Staff publishing: staff home panels, unpublish confirmation, chooser limits, audit log (hooks register on import).
-# records_admin: the credit-bank rules (学分银行) for guidance-centre staff.
-from . import records_admin, staff_admin  # noqa: E402, F401

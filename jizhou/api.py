@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from core.api_errors import ApiError
+
 api = NinjaAPI(
     title="蓟州终身学习网 API",
     version="1",
@@ -14,14 +16,6 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-
-
-class ApiError(Exception):
-    """Raised by endpoints to refuse a request with a reason people can read and a code programs can."""
-
-    def __init__(self, status: int, code: str, detail: str):
-        super().__init__(detail)
-        self.status, self.code, self.detail = status, code, detail
 
 
 @api.exception_handler(ApiError)
@@ -61,5 +55,5 @@ def _http_error(request: HttpRequest, exc: HttpError):
 # api.add_router("/courses/", "search.api.router")
 api.add_router("/courses/", "search.api.router")
 api.add_router("/auth/", "accounts.api_auth.router")
-api.add_router("/", "courses.api.router")
-api.add_router("/", "courses.records_api.router")
+api.add_router("/", "enrolment.api.router")
+api.add_router("/", "records.api.router")

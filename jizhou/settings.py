@@ -43,9 +43,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "accounts",
+    # Ours, top of the layer stack first (docs/decisions/0004-apps-and-layers.md).
+    "jizhou",
     "community",
+    "publishing",
+    "enrolment",
+    "records",
     "courses",
+    "accounts",
+    "places",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -81,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Names the signed-in person as the actor of audit-log entries written during the request.
-    "courses.audit.AuditLogContextMiddleware",
+    "publishing.audit.AuditLogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -161,12 +167,12 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     # Reminders for classes starting tomorrow: hourly in the daytime (no texts at night), so a missed run
     # is caught up by the next one; each learner's reminder is recorded and sent once.
-    "courses-class-reminders": {
-        "task": "courses.tasks.send_class_reminders",
+    "enrolment-class-reminders": {
+        "task": "enrolment.tasks.send_class_reminders",
         "schedule": crontab(minute=0, hour="9-20"),
     },
     # xAPI statements the LRS did not take yet (it was down, or no broker ran the task): every 15 minutes.
-    "courses-xapi-push": {"task": "courses.records_tasks.xapi_push_pending", "schedule": crontab(minute="*/15")},
+    "records-xapi-push": {"task": "records.tasks.xapi_push_pending", "schedule": crontab(minute="*/15")},
 }
 
 # --- Search ---------------------------------------------------------------------------------

@@ -4,9 +4,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from community import preferences
-
-from .api import api
+from jizhou import preferences
+from jizhou.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -15,10 +14,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("search/", include("search.urls")),
     # 我的学习 (/me/learning/), my data (/me/data/), certificate verification (/certificates/<code>/).
-    path("", include("courses.records_urls")),
+    path("", include("records.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("teach/", include("courses.teach_urls")),
-    path("", include("courses.enrolment_urls")),
+    path("teach/", include("enrolment.teach_urls")),
+    path("", include("enrolment.urls")),
     path("preferences/elder-mode/", preferences.elder_mode, name="elder_mode"),
     path("preferences/text-size/", preferences.text_size, name="text_size"),
 ]

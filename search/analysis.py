@@ -89,10 +89,10 @@ def normalize(text: str) -> str:
 
 def _extra_words() -> list[str]:
     """Words staff added (DictionaryWord) and the names of towns, schools and categories."""
-    from community.models import Town
-    from courses.models import Audience, Category, ProviderPage
-
-    from .models import DictionaryWord
+    from accounts.models import Audience
+    from courses.models import Category, ProviderPage
+    from places.models import Town
+    from search.models import DictionaryWord
 
     words = list(DictionaryWord.objects.values_list("word", flat=True))
     words += list(Town.objects.values_list("name", flat=True))
@@ -155,7 +155,7 @@ def synonyms() -> dict[str, frozenset[str]]:
     version = _version(SYNONYMS_VERSION_KEY)
     if _state["synonyms"] is not None and version == _state["synonyms_version"]:
         return _state["synonyms"]
-    from .models import Synonym
+    from search.models import Synonym
 
     mapping: dict[str, set[str]] = {}
     for group in Synonym.objects.values_list("terms", flat=True):

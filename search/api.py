@@ -3,8 +3,8 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from .query import FacetValue, search_request_from_query
-from .selectors import course_search
+from search.query import FacetValue, search_request_from_query
+from search.selectors import course_search
 
 router = Router(tags=["课程搜索"])
 API_PAGE_SIZE = 20

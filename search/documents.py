@@ -7,9 +7,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from courses.models import CourseClass, CoursePage
-
-from .analysis import index_terms
-from .highlight import plain_text
+from search.analysis import index_terms
+from search.highlight import plain_text
 
 
 @dataclass

@@ -5,7 +5,7 @@ import re
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from .analysis import ParsedQuery, is_cjk, normalize, pinyin_forms, words
+from search.analysis import ParsedQuery, is_cjk, normalize, pinyin_forms, words
 
 SNIPPET_CHARS = 90
 

@@ -29,9 +29,9 @@ class SearchDocument(models.Model):
     form = models.CharField(max_length=20, choices=CourseForm.choices, blank=True)
     fee = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     published_at = models.DateTimeField(null=True, db_index=True)
-    audiences = models.ManyToManyField("courses.Audience", related_name="+", blank=True)
+    audiences = models.ManyToManyField("accounts.Audience", related_name="+", blank=True)
     # The course's own town and the towns of its current classes' venues.
-    towns = models.ManyToManyField("community.Town", related_name="+", blank=True)
+    towns = models.ManyToManyField("places.Town", related_name="+", blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from courses.models import CoursePage
 from courses.selectors import current_classes_prefetch
-
-from .analysis import ParsedQuery, is_cjk, parse_query, pinyin_forms, words
-from .engines import EngineResult, SearchEngine, configured_engine, database_engine
-from .highlight import highlight, plain_text
-from .query import Hit, SearchRequest, SearchResponse
+from search.analysis import ParsedQuery, is_cjk, parse_query, pinyin_forms, words
+from search.engines import EngineResult, SearchEngine, configured_engine, database_engine
+from search.highlight import highlight, plain_text
+from search.query import Hit, SearchRequest, SearchResponse
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +133,7 @@ def catalogue_search_page(*, filters, q: str = "", page_number=None):
     (same filters, same order without words: soonest class, then newest), plus words when `q` is given.
     Returns a Django paginator page of CoursePages with classes prefetched."""
     from courses.selectors import CATALOGUE_PAGE_SIZE
-
-    from .query import search_request_from_query
+    from search.query import search_request_from_query
 
     page = search_request_from_query({"page": page_number}).page
     request = SearchRequest(

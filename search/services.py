@@ -5,9 +5,8 @@ import logging
 from collections.abc import Callable, Iterable
 
 from courses.models import CoursePage
-
-from .documents import course_facts
-from .engines import SearchEngine, configured_engine, database_engine
+from search.documents import course_facts
+from search.engines import SearchEngine, configured_engine, database_engine
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ def search_reindex(
     """Rebuild every index from the live catalogue while the site keeps serving: documents are
     replaced batch by batch (each batch in one transaction, so a course is never missing), and
     documents of courses no longer live are removed at the end."""
-    from .documents import indexable_courses
+    from search.documents import indexable_courses
 
     ids = list(CoursePage.objects.live().order_by("pk").values_list("pk", flat=True))
     batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]

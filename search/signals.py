@@ -6,13 +6,12 @@ from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
 from courses.models import CourseClass, CoursePage
-
-from .analysis import bump_dictionary_version, bump_synonyms_version
-from .models import DictionaryWord, Synonym
+from search.analysis import bump_dictionary_version, bump_synonyms_version
+from search.models import DictionaryWord, Synonym
 
 
 def queue_course_update(course_id: int) -> None:
-    from .tasks import course_index_update_task
+    from search.tasks import course_index_update_task
 
     transaction.on_commit(lambda: course_index_update_task.delay(course_id))
 
@@ -42,7 +41,7 @@ def synonyms_changed(sender, **kwargs):
 @receiver(post_delete, sender=DictionaryWord)
 def dictionary_changed(sender, instance, **kwargs):
     # Words are cut at indexing time: reload the dictionary, then re-cut the courses that contain it.
-    from .tasks import reindex_courses_containing_task
+    from search.tasks import reindex_courses_containing_task
 
     word = instance.word
 

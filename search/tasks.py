@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import course_index_update
+from search.services import course_index_update
 
 
 @shared_task(name="search.course_index_update", ignore_result=True)

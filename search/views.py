@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from courses.selectors import catalogue_facets
-
-from .query import FacetValue, Sort, search_request_from_query
-from .selectors import course_search, course_suggestions
+from search.query import FacetValue, Sort, search_request_from_query
+from search.selectors import course_search, course_suggestions
 
 SUGGEST_MAX_CHARS = 30
 STARTS_WITHIN_CHOICES = [(7, _("一周内开课")), (30, _("一个月内开课")), (90, _("三个月内开课"))]

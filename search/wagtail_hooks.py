@@ -3,7 +3,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import DictionaryWord, Synonym
+from search.models import DictionaryWord, Synonym
 
 
 class SynonymViewSet(SnippetViewSet):

@@ -1,7 +1,20 @@
-import pytest
+"""Fixtures shared by every test package: the page tree, schools' staff, residents, classes, meetings."""
 
-from courses.services import provider_staff_add
-from tests.factories import UserFactory, provider_page, site_tree
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts import sms
+from accounts.roles import CENTRE_STAFF, TEACHER
+from courses.models import Category
+from enrolment.models import Meeting
+from enrolment.services import attendance_roll_call, enrolment_complete, enrolment_create
+from publishing.services import provider_staff_add
+from tests.factories import UserFactory, course_class, course_page, provider_page, site_tree
 
 
 def pytest_collection_modifyitems(items):
@@ -55,3 +68,104 @@ def staff_b(tree):
     user = UserFactory(display_name="乙校职员")
     provider_staff_add(provider=tree["school_b"], user=user)
     return user
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """Texts go to a list the test reads; rate-limit counters (locmem, or this run's Redis database) start at 0."""
+    settings.SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    cache.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def make_class(tree):
+    """Build a live course with one class under school A (or `provider`); returns the class."""
+
+    def build(*, provider=None, course_fields=None, **class_fields):
+        course = course_page(
+            provider or tree["school_a"], classes=[course_class(**class_fields)], **(course_fields or {})
+        )
+        return course.classes.get()
+
+    return build
+
+
+@pytest.fixture
+def klass(make_class):
+    return make_class(capacity=3)
+
+
+@pytest.fixture
+def residents(db):
+    def build(n: int):
+        return [UserFactory() for _ in range(n)]
+
+    return build
+
+
+@pytest.fixture
+def teacher(db):
+    user = UserFactory(display_name="王老师")
+    user.groups.add(Group.objects.get(name=TEACHER))
+    return user
+
+
+@pytest.fixture
+def centre(db):
+    return UserFactory(display_name="指导中心刘敏", groups=[Group.objects.get(name=CENTRE_STAFF)])
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory(display_name="张三华", phone="13912345678")
+
+
+@pytest.fixture
+def make_course(tree):
+    """A live course under school A with one class and `meetings` meetings of 2 hours each."""
+
+    def build(*, title="梨树冬季修剪技术", category="农业技术", meetings=3, hours=Decimal("2"), **course_fields):
+        course = course_page(
+            tree["school_a"],
+            title=title,
+            category=Category.objects.get_or_create(name=category)[0],
+            classes=[course_class(label="冬季班")],
+            **course_fields,
+        )
+        klass = course.classes.get()
+        start = timezone.now().replace(month=3, day=2, hour=9, minute=0, second=0, microsecond=0)
+        for i in range(meetings):
+            Meeting.objects.create(course_class=klass, starts_at=start + datetime.timedelta(days=7 * i), hours=hours)
+        return klass
+
+    return build
+
+
+@pytest.fixture
+def attend():
+    """Mark `enrolment` present at the first `n` meetings of its class (teacher's roll call)."""
+
+    def run(enrolment, *, by, n=None):
+        meetings = list(enrolment.course_class.meetings.order_by("starts_at"))
+        for meeting in meetings[: n if n is not None else len(meetings)]:
+            present = set(meeting.attendances.values_list("enrolment_id", flat=True)) | {enrolment.pk}
+            attendance_roll_call(meeting_id=meeting.pk, present_enrolment_ids=present, by=by)
+        enrolment.refresh_from_db()
+        return enrolment
+
+    return run
+
+
+@pytest.fixture
+def completed(make_course, learner, staff_a, attend, django_capture_on_commit_callbacks):
+    """The learner enrolled, attended all 3 meetings (6 hours) and was marked complete; tasks have run."""
+    klass = make_course()
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = enrolment_create(learner=learner, course_class_id=klass.pk)
+        attend(enrolment, by=staff_a)
+        enrolment = enrolment_complete(enrolment_id=enrolment.pk, by=staff_a)
+    enrolment.refresh_from_db()
+    return enrolment

@@ -8,9 +8,10 @@ import factory
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from accounts.models import User
-from community.models import HomePage, Town, Venue
-from courses.models import Audience, Category, CourseClass, CourseIndexPage, CoursePage, ProviderPage
+from accounts.models import Audience, User
+from community.models import HomePage
+from courses.models import Category, CourseClass, CourseIndexPage, CoursePage, ProviderPage
+from places.models import Town, Venue
 
 _phones = itertools.count(1)
 

@@ -4,8 +4,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from .base import EngineResult, SearchEngine
-from .database import DatabaseEngine
+from search.engines.base import EngineResult, SearchEngine
+from search.engines.database import DatabaseEngine
 
 __all__ = ["EngineResult", "SearchEngine", "DatabaseEngine", "database_engine", "configured_engine"]
 
@@ -18,7 +18,7 @@ def database_engine() -> DatabaseEngine:
 def configured_engine() -> SearchEngine:
     url = getattr(settings, "ELASTICSEARCH_URL", "")
     if url:
-        from .elasticsearch import elasticsearch_engine
+        from search.engines.elasticsearch import elasticsearch_engine
 
         return elasticsearch_engine(url)
     return database_engine()

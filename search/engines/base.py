@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from ..analysis import ParsedQuery
-from ..documents import CourseFacts
-from ..query import FacetValue, SearchRequest
+from search.analysis import ParsedQuery
+from search.documents import CourseFacts
+from search.query import FacetValue, SearchRequest
 
 FACET_STARTS_WITHIN_DEFAULT = 30
 

@@ -26,12 +26,11 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from courses.models import CourseClass, ProviderPage
-
-from ..analysis import ParsedQuery, Term
-from ..documents import CourseFacts
-from ..models import SearchDocument
-from ..query import FacetValue, SearchRequest, Sort
-from .base import FACET_STARTS_WITHIN_DEFAULT, EngineResult, SearchEngine
+from search.analysis import ParsedQuery, Term
+from search.documents import CourseFacts
+from search.engines.base import FACET_STARTS_WITHIN_DEFAULT, EngineResult, SearchEngine
+from search.models import SearchDocument
+from search.query import FacetValue, SearchRequest, Sort
 
 OPEN_CLASS_BOOST = 1.5
 # Title ≫ keywords > summary > body.

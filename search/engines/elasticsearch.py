@@ -35,11 +35,11 @@ from elasticsearch.dsl import (
     Text,
 )
 
-from ..analysis import ParsedQuery, Term
-from ..documents import CourseFacts
-from ..query import FacetValue, SearchRequest, Sort
-from .base import FACET_STARTS_WITHIN_DEFAULT, EngineResult, SearchEngine
-from .database import OPEN_CLASS_BOOST
+from search.analysis import ParsedQuery, Term
+from search.documents import CourseFacts
+from search.engines.base import FACET_STARTS_WITHIN_DEFAULT, EngineResult, SearchEngine
+from search.engines.database import OPEN_CLASS_BOOST
+from search.query import FacetValue, SearchRequest, Sort
 
 logger = logging.getLogger(__name__)
 
@@ -204,13 +204,13 @@ class ElasticsearchEngine(SearchEngine):
         self._index_ready = False
 
     def _guard(self):
-        from ..selectors import EngineUnavailable
+        from search.selectors import EngineUnavailable
 
         if time.monotonic() < self._down_until:
             raise EngineUnavailable(self.url)
 
     def _failed(self, exc: Exception):
-        from ..selectors import EngineUnavailable
+        from search.selectors import EngineUnavailable
 
         self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
         # The query text is not logged: it may contain a resident's name or phone number.
@@ -350,8 +350,9 @@ class ElasticsearchEngine(SearchEngine):
 
     @staticmethod
     def _facets(response) -> dict:
-        from community.models import Town
-        from courses.models import Audience, Category, CourseForm, ProviderPage
+        from accounts.models import Audience
+        from courses.models import Category, CourseForm, ProviderPage
+        from places.models import Town
 
         labels = {
             "category": dict(Category.objects.values_list("slug", "name")),

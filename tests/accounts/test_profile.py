@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from courses.enrolment_services import EnrolmentRefused, enrolment_create
-from courses.models import Enrolment
+from enrolment.models import Enrolment
+from enrolment.services import EnrolmentRefused, enrolment_create
 from tests.factories import AudienceFactory, TownFactory, UserFactory, course_class, course_page
 
 

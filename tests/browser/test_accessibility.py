@@ -65,7 +65,7 @@ def test_login_errors_are_announced_and_accessible(page, live_server, district, 
 
 
 def test_my_learning_and_my_enrolments_are_accessible(page, live_server, district, axe_source):
-    from courses.enrolment_services import enrolment_create
+    from enrolment.services import enrolment_create
     from tests.factories import UserFactory
 
     resident = UserFactory(phone="13712345678")

@@ -1,6 +1,6 @@
 """A school's staff member writes a course in the Wagtail admin and submits it; the guidance centre approves
 (publishes) it; a resident then finds it by search. The rights and the review workflow are the real ones
-(courses.staff_services), as load_demo sets them up."""
+(publishing.services), as load_demo sets them up."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import CENTRE_STAFF
 from courses.models import CoursePage
-from courses.services import provider_staff_add
-from courses.staff_services import centre_rights_ensure, review_workflow_ensure
+from publishing.services import centre_rights_ensure, provider_staff_add, review_workflow_ensure
 from tests.factories import UserFactory
 
 from .pages import build_district

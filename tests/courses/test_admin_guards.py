@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from courses.enrolment_services import enrolment_create
-from courses.models import CourseClass, CoursePage, Enrolment
+from courses.models import CourseClass, CoursePage
+from enrolment.models import Enrolment
+from enrolment.services import enrolment_create
 from tests.factories import UserFactory, course_class, course_page
 
 

@@ -3,26 +3,18 @@ centre staff, and a real learning record store (ralph-malph, started from .venv-
 """
 
 import contextlib
-import datetime
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import requests
-from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from accounts import sms
-from accounts.roles import CENTRE_STAFF
-from courses.enrolment_services import attendance_roll_call, enrolment_complete, enrolment_create
-from courses.models import Category, Meeting
-from tests.factories import UserFactory, course_class, course_page
 
 ROOT = Path(__file__).resolve().parents[2]
 RALPH = ROOT / ".venv-lrs" / "bin" / "ralph"
@@ -39,64 +31,6 @@ def _isolated(settings, tmp_path):
 
     cache.clear()
     yield
-
-
-@pytest.fixture
-def centre(db):
-    return UserFactory(display_name="指导中心刘敏", groups=[Group.objects.get(name=CENTRE_STAFF)])
-
-
-@pytest.fixture
-def learner(db):
-    return UserFactory(display_name="张三华", phone="13912345678")
-
-
-@pytest.fixture
-def make_course(tree):
-    """A live course under school A with one class and `meetings` meetings of 2 hours each."""
-
-    def build(*, title="梨树冬季修剪技术", category="农业技术", meetings=3, hours=Decimal("2"), **course_fields):
-        course = course_page(
-            tree["school_a"],
-            title=title,
-            category=Category.objects.get_or_create(name=category)[0],
-            classes=[course_class(label="冬季班")],
-            **course_fields,
-        )
-        klass = course.classes.get()
-        start = timezone.now().replace(month=3, day=2, hour=9, minute=0, second=0, microsecond=0)
-        for i in range(meetings):
-            Meeting.objects.create(course_class=klass, starts_at=start + datetime.timedelta(days=7 * i), hours=hours)
-        return klass
-
-    return build
-
-
-@pytest.fixture
-def attend():
-    """Mark `enrolment` present at the first `n` meetings of its class (teacher's roll call)."""
-
-    def run(enrolment, *, by, n=None):
-        meetings = list(enrolment.course_class.meetings.order_by("starts_at"))
-        for meeting in meetings[: n if n is not None else len(meetings)]:
-            present = set(meeting.attendances.values_list("enrolment_id", flat=True)) | {enrolment.pk}
-            attendance_roll_call(meeting_id=meeting.pk, present_enrolment_ids=present, by=by)
-        enrolment.refresh_from_db()
-        return enrolment
-
-    return run
-
-
-@pytest.fixture
-def completed(make_course, learner, staff_a, attend, django_capture_on_commit_callbacks):
-    """The learner enrolled, attended all 3 meetings (6 hours) and was marked complete; tasks have run."""
-    klass = make_course()
-    with django_capture_on_commit_callbacks(execute=True):
-        enrolment = enrolment_create(learner=learner, course_class_id=klass.pk)
-        attend(enrolment, by=staff_a)
-        enrolment = enrolment_complete(enrolment_id=enrolment.pk, by=staff_a)
-    enrolment.refresh_from_db()
-    return enrolment
 
 
 # --- A real learning record store ---------------------------------------------------------------

@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from courses.models import Category, CreditRule
+from courses.models import Category
+from records.models import CreditRule
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,9 @@ def centre_admin(centre):
 def test_centre_staff_add_a_rule_in_the_admin(client, centre_admin):
     category = Category.objects.create(name="书法")
     client.force_login(centre_admin)
-    assert client.get("/admin/snippets/courses/creditrule/").status_code == 200
+    assert client.get("/admin/snippets/records/creditrule/").status_code == 200
     response = client.post(
-        "/admin/snippets/courses/creditrule/add/", {"category": category.pk, "points_per_hour": "1.5"}
+        "/admin/snippets/records/creditrule/add/", {"category": category.pk, "points_per_hour": "1.5"}
     )
     assert response.status_code == 302, response.content.decode()[:500]
     assert CreditRule.objects.get(category=category).points_per_hour == 1.5
@@ -30,7 +31,7 @@ def test_admin_refuses_bad_rates(client, centre_admin, value):
     category = Category.objects.create(name="书法")
     client.force_login(centre_admin)
     response = client.post(
-        "/admin/snippets/courses/creditrule/add/", {"category": category.pk, "points_per_hour": value}
+        "/admin/snippets/records/creditrule/add/", {"category": category.pk, "points_per_hour": value}
     )
     assert response.status_code == 200  # the form again, with its error
     assert not CreditRule.objects.filter(category=category).exists()
@@ -39,6 +40,6 @@ def test_admin_refuses_bad_rates(client, centre_admin, value):
 def test_school_staff_cannot_edit_rules(client, staff_a):
     staff_a.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(staff_a)
-    response = client.post("/admin/snippets/courses/creditrule/add/", {"points_per_hour": "5"})
+    response = client.post("/admin/snippets/records/creditrule/add/", {"points_per_hour": "5"})
     assert response.status_code in (302, 403)
     assert CreditRule.objects.count() == 1

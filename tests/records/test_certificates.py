@@ -6,10 +6,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from courses.enrolment_services import enrolment_complete
-from courses.models import Certificate, CertificateStatus, XapiStatement
-from courses.records_services import RecordsRefused, certificate_issue, certificate_revoke
-from courses.records_tasks import certificate_generate_pdf
+from enrolment.services import enrolment_complete
+from records.models import Certificate, CertificateStatus, XapiStatement
+from records.services import RecordsRefused, certificate_issue, certificate_revoke
+from records.tasks import certificate_generate_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_pdf_task_twice_renders_once(completed):
 
 
 def test_no_certificate_before_completion(make_course, learner):
-    from courses.enrolment_services import enrolment_create
+    from enrolment.services import enrolment_create
 
     enrolment = enrolment_create(learner=learner, course_class_id=make_course().pk)
     with pytest.raises(RecordsRefused) as refused:

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from courses.models import Category, CreditConversion, CreditRule, Recognition, RecognitionStatus
-from courses.records_selectors import learning_summary, mask_name
-from courses.records_services import (
+from courses.models import Category
+from records.models import CreditConversion, CreditRule, Recognition, RecognitionStatus
+from records.selectors import learning_summary, mask_name
+from records.services import (
     EVIDENCE_MAX_BYTES,
     RecordsRefused,
     credit_conversion_set,
@@ -87,7 +88,7 @@ def test_only_centre_staff_edit_rules(staff_a, learner):
 
 
 def test_points_follow_category_rules_and_yearly_limits(centre, completed, make_course, learner, staff_a, attend):
-    from courses.enrolment_services import enrolment_create
+    from enrolment.services import enrolment_create
 
     # 6 hours of 农业技术 at the default 1 point/hour: 6 points, 0.6 credits at 10 points per credit.
     summary = learning_summary(learner)

@@ -8,8 +8,9 @@ from pypdf import PdfReader
 from wagtail.models import APIToken
 
 from accounts.models import User
-from courses.models import Certificate, Enrolment, LearnerKey, XapiStatement
-from courses.records_services import RecordsRefused, account_delete
+from enrolment.models import Enrolment
+from records.models import Certificate, LearnerKey, XapiStatement
+from records.services import RecordsRefused, account_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_delete_account_keeps_certificates_anonymised(client, completed, learner
 
 
 def test_delete_account_frees_the_seat(make_course, learner):
-    from courses.enrolment_services import enrolment_create
+    from enrolment.services import enrolment_create
 
     klass = make_course()
     enrolment_create(learner=learner, course_class_id=klass.pk)
@@ -124,8 +125,8 @@ def test_staff_accounts_are_not_deleted_here(staff_a):
 
 
 def test_cancelled_without_attendance_is_left_out(make_course, learner):
-    from courses.enrolment_services import enrolment_cancel, enrolment_create
-    from courses.records_selectors import learning_summary
+    from enrolment.services import enrolment_cancel, enrolment_create
+    from records.selectors import learning_summary
 
     enrolment = enrolment_create(learner=learner, course_class_id=make_course().pk)
     assert [e.meetings_total for e in learning_summary(learner).enrolments] == [3]

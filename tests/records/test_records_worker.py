@@ -7,8 +7,8 @@ tests/celery_worker.py.
 
 import pytest
 
-from courses.enrolment_services import attendance_roll_call, enrolment_complete, enrolment_create
-from courses.models import Certificate, XapiStatement
+from enrolment.services import attendance_roll_call, enrolment_complete, enrolment_create
+from records.models import Certificate, XapiStatement
 from tests.celery_worker import WORKER_TEST_MARKS, running_worker, wait_for
 from tests.records.conftest import _free_port, lrs_statement, running_lrs
 

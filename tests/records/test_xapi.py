@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from courses import xapi
-from courses.enrolment_services import enrolment_create
-from courses.models import LearnerKey, XapiStatement
-from courses.records_services import xapi_push
+from enrolment.services import enrolment_create
+from records import xapi
+from records.models import LearnerKey, XapiStatement
+from records.services import xapi_push
 from tests.records.conftest import lrs_statement
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_xapi_push_without_an_lrs_says_so():
 
 
 def test_beat_task_sends_what_is_pending(settings, lrs, make_course, learner):
-    from courses.records_tasks import xapi_push_pending
+    from records.tasks import xapi_push_pending
 
     enrolment_create(learner=learner, course_class_id=make_course().pk)  # no LRS configured: kept, not sent
     assert XapiStatement.objects.filter(pushed_at__isnull=True).count() == 1

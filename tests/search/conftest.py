@@ -1,7 +1,8 @@
 import pytest
 
-from community.models import Town, Venue
-from courses.models import Audience, Category
+from accounts.models import Audience
+from courses.models import Category
+from places.models import Town, Venue
 from tests.factories import course_class, course_page
 
 

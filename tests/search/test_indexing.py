@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from community.models import Town, Venue
+from places.models import Town, Venue
 from search.models import DictionaryWord, SearchDocument, Synonym
 from search.query import SearchRequest
 from search.selectors import course_search

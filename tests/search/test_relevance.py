@@ -8,8 +8,8 @@ import json
 import pytest
 from django.db import connection
 
-from community.demo import CATALOGUE_FILE, demo_load
 from courses.models import CoursePage
+from jizhou.demo import CATALOGUE_FILE, demo_load
 from search.query import SearchRequest
 from search.selectors import course_search
 

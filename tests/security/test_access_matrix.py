@@ -32,18 +32,10 @@ from wagtail.models import (
     WorkflowState,
 )
 
-from accounts.models import User
-from courses.models import (
-    Attendance,
-    Audience,
-    Category,
-    Certificate,
-    CourseClass,
-    Enrolment,
-    Meeting,
-    PhoneReveal,
-    Recognition,
-)
+from accounts.models import Audience, User
+from courses.models import Category, CourseClass
+from enrolment.models import Attendance, Enrolment, Meeting, PhoneReveal
+from records.models import Certificate, Recognition
 from tests.security.world import PERSONAS, World, build_world
 
 ALL = frozenset(PERSONAS)

@@ -20,15 +20,16 @@ from wagtail.models import (
 from wagtail.test.utils.form_data import nested_form_data
 
 from accounts import roles, sms
-from courses.enrolment_services import enrolment_cancel, enrolment_create
 from courses.models import CoursePage, ProviderPage
 from courses.selectors import providers_for_user
-from courses.services import provider_staff_add, provider_staff_group_ensure
-from courses.staff_services import (
+from enrolment.services import enrolment_cancel, enrolment_create
+from publishing.services import (
     REVIEW_TASK_NAME,
     REVIEW_WORKFLOW_NAME,
     provider_collection_of,
     provider_group_of,
+    provider_staff_add,
+    provider_staff_group_ensure,
     review_workflow_ensure,
 )
 from tests.factories import UserFactory, course_class, course_page
@@ -253,7 +254,7 @@ def test_staff_actions_on_enrolments_are_logged_and_learners_own_are_not(world):
 
 
 def test_completion_certificate_and_credit_decisions_are_logged(world):
-    from courses.records_services import certificate_revoke, recognition_decide
+    from records.services import certificate_revoke, recognition_decide
 
     assert ModelLogEntry.objects.filter(action="jizhou.enrolment.complete", user=world.users["staff_b"]).exists()
     assert ModelLogEntry.objects.filter(action="jizhou.certificate.issue", object_id=str(world.certificate_b.pk))

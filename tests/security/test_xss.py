@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from community.models import Town, Venue
-from courses.models import Audience, Category, CoursePage, ProviderPage
+from accounts.models import Audience
+from courses.models import Category, CoursePage, ProviderPage
+from places.models import Town, Venue
 from tests.security.world import build_world
 
 PAYLOADS = [

@@ -19,11 +19,10 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
 from accounts import roles
-from courses.enrolment_services import enrolment_complete, enrolment_create
-from courses.models import Enrolment, Meeting
-from courses.records_services import certificate_issue, recognition_create
-from courses.services import provider_staff_add
-from courses.staff_services import provider_collection_of, provider_group_of
+from enrolment.models import Enrolment, Meeting
+from enrolment.services import enrolment_complete, enrolment_create
+from publishing.services import provider_collection_of, provider_group_of, provider_staff_add
+from records.services import certificate_issue, recognition_create
 from tests.factories import UserFactory, course_class, course_page, provider_page, site_tree
 
 PERSONAS = ("anonymous", "resident", "teacher", "staff_a", "staff_b", "centre")

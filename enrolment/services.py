@@ -1,0 +1,363 @@
+"""Writes for enrolment and attendance (HackSoft style: keyword-only, typed, one transaction each).
+
+Concurrency: every write that changes who holds a seat first locks the class row
+(`SELECT … FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE transactions take the database write lock).
+Under that lock the class's arrival counter and seat counter are bumped in one conditional UPDATE, so
+seats are never oversold and waitlists follow the order in which requests reached the database.
+The database backs this up: seats_taken <= capacity (CheckConstraint) and one active enrolment per
+learner and class (partial UniqueConstraint).
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import CENTRE_STAFF, PROVIDER_STAFF, TEACHER
+from core.refusals import Refused
+from courses.models import CourseClass
+from enrolment.models import (
+    ACTIVE_STATUSES,
+    Attendance,
+    AttendanceMethod,
+    Enrolment,
+    EnrolmentStatus,
+    Meeting,
+    PhoneReveal,
+)
+from enrolment.selectors import user_manages_class
+
+
+class EnrolmentRefused(Refused):
+    """A request the rules refuse. `code` is for programs, `message` (Chinese) for people."""
+
+    # code → HTTP status used by the API
+    STATUS = {
+        "not_found": 404,
+        "duplicate": 409,
+        "full_no_waitlist": 409,
+        "closed": 409,
+        "ineligible": 403,
+        "forbidden": 403,
+        "invalid_state": 409,
+        "not_enrolled": 403,
+        "expired": 400,
+        "replayed": 409,
+    }
+
+
+def _user_skips_seats(user: User) -> bool:
+    """Staff and teachers may sit in on a class but never take a resident's seat."""
+    if user.is_staff or user.is_superuser:
+        return True
+    return user.groups.filter(name__in=(TEACHER, PROVIDER_STAFF, CENTRE_STAFF)).exists()
+
+
+def _check_eligible(*, learner: User, course_class: CourseClass, today: datetime.date) -> None:
+    course = course_class.course
+    if not learner.is_active:
+        raise EnrolmentRefused("ineligible", _("该账号已停用，不能报名。"))
+    if course.min_age:
+        age = learner.age_in(today.year)
+        if age is None:
+            raise EnrolmentRefused(
+                "ineligible",
+                _("本课程要求年满%(age)d周岁，请先在个人资料中填写出生年份。") % {"age": course.min_age},
+            )
+        if age < course.min_age:
+            raise EnrolmentRefused("ineligible", _("本课程要求年满%(age)d周岁。") % {"age": course.min_age})
+    if course.audience_only:
+        audiences = list(course.audiences.values_list("pk", "name"))
+        if audiences and not learner.audiences.filter(pk__in=[pk for pk, _name in audiences]).exists():
+            raise EnrolmentRefused(
+                "ineligible",
+                _("本课程只面向%(audiences)s报名；如符合条件，请先在“我的资料”中选择。")
+                % {"audiences": "、".join(name for _pk, name in audiences)},
+            )
+    towns = list(course.eligible_towns.values_list("pk", "name"))
+    if towns and learner.home_town_id not in {pk for pk, _name in towns}:
+        raise EnrolmentRefused(
+            "ineligible",
+            _("本课程只面向%(towns)s的居民报名。") % {"towns": "、".join(name for _pk, name in towns)},
+        )
+
+
+def _lock_class(course_class_id: int) -> CourseClass:
+    try:
+        return (
+            CourseClass.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=course_class_id, course__live=True)
+        )
+    except (CourseClass.DoesNotExist, ValueError, TypeError):
+        raise EnrolmentRefused("not_found", _("没有找到这个班次。"))
+
+
+def _take_arrival(course_class: CourseClass, *, seat: bool) -> int:
+    """Bump the class's arrival counter (and seat counter) in one statement; return the arrival number."""
+    updates = {"arrivals": F("arrivals") + 1}
+    rows = CourseClass.objects.filter(pk=course_class.pk)
+    if seat:
+        updates["seats_taken"] = F("seats_taken") + 1
+        rows = rows.filter(seats_taken__lt=F("capacity"))
+    if rows.update(**updates) != 1:  # pragma: no cover — the row lock makes this unreachable
+        raise EnrolmentRefused("full_no_waitlist", _("名额已满。"))
+    course_class.refresh_from_db(fields=["arrivals", "seats_taken"])
+    return course_class.arrivals
+
+
+def enrolment_create(*, learner: User, course_class_id: int, today: datetime.date | None = None) -> Enrolment:
+    """Enrol `learner` in a class: a seat if one is free, otherwise the waitlist (first come, first served)."""
+    today = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            course_class = _lock_class(course_class_id)
+            if not course_class.is_open_for_enrolment(today):
+                if course_class.has_started(today):
+                    raise EnrolmentRefused("closed", _("该班次已开课，不能再报名。"))
+                opens, closes = course_class.enrolment_window
+                if opens and today < opens:
+                    raise EnrolmentRefused("closed", _("报名将于%(date)s开始。") % {"date": f"{opens:%Y-%m-%d}"})
+                raise EnrolmentRefused("closed", _("报名已于%(date)s截止。") % {"date": f"{closes:%Y-%m-%d}"})
+            if Enrolment.objects.filter(
+                learner=learner, course_class=course_class, status__in=ACTIVE_STATUSES
+            ).exists():
+                raise EnrolmentRefused("duplicate", _("您已报名该班次，无需重复报名。"))
+            _check_eligible(learner=learner, course_class=course_class, today=today)
+
+            if _user_skips_seats(learner):
+                status, seat = EnrolmentStatus.ENROLLED, False
+            elif course_class.seats_taken < course_class.capacity:
+                status, seat = EnrolmentStatus.ENROLLED, True
+            else:
+                limit = course_class.waitlist_limit
+                if limit is not None and (
+                    limit == 0
+                    or Enrolment.objects.filter(course_class=course_class, status=EnrolmentStatus.WAITLISTED).count()
+                    >= limit
+                ):
+                    raise EnrolmentRefused("full_no_waitlist", _("名额已满，候补人数也已满，不能再报名。"))
+                status, seat = EnrolmentStatus.WAITLISTED, False
+            arrival = _take_arrival(course_class, seat=seat)
+            return Enrolment.objects.create(
+                learner=learner, course_class=course_class, status=status, holds_seat=seat, arrival=arrival
+            )
+    except IntegrityError:
+        # Only reachable if the same learner raced themselves past the lock (e.g. two databases rows
+        # locked differently); the partial unique constraint is the last word.
+        raise EnrolmentRefused("duplicate", _("您已报名该班次，无需重复报名。"))
+
+
+def _promote_waitlisted(course_class: CourseClass, *, seats: int) -> list[Enrolment]:
+    """Give up to `seats` freed seats to the earliest waitlisted learners. Caller holds the class lock."""
+    promoted = list(
+        Enrolment.objects.select_for_update()
+        .filter(course_class=course_class, status=EnrolmentStatus.WAITLISTED)
+        .order_by("arrival")[:seats]
+    )
+    now = timezone.now()
+    for enrolment in promoted:
+        enrolment.status, enrolment.holds_seat, enrolment.promoted_at = EnrolmentStatus.ENROLLED, True, now
+        enrolment.save(update_fields=["status", "holds_seat", "promoted_at", "updated_at"])
+    if promoted:
+        from enrolment.tasks import send_promotion_sms  # tasks import services; import late to avoid a cycle
+
+        for enrolment in promoted:
+            transaction.on_commit(lambda pk=enrolment.pk: send_promotion_sms.delay(pk))
+    return promoted
+
+
+def enrolment_cancel(*, enrolment_id: int, by: User, today: datetime.date | None = None) -> Enrolment:
+    """Cancel an enrolment (the learner's own, or by staff who run the class); promote the next in line."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        enrolment = Enrolment.objects.filter(pk=enrolment_id).select_related("course_class__course").first()
+        is_own = enrolment is not None and enrolment.learner_id == by.pk
+        if enrolment is None or not (is_own or user_manages_class(by, enrolment.course_class)):
+            # Someone else's enrolment looks exactly like a missing one: ids reveal nothing.
+            raise EnrolmentRefused("not_found", _("没有找到这条报名记录。"))
+        course_class = _lock_class(enrolment.course_class_id)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
+        if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED):
+            raise EnrolmentRefused(
+                "invalid_state",
+                _("这条报名已是“%(status)s”状态，不能取消。") % {"status": enrolment.get_status_display()},
+            )
+        if course_class.has_started(today) and is_own:
+            raise EnrolmentRefused("closed", _("班次已开课，不能自行取消；如有需要请联系学校。"))
+        held_seat = enrolment.holds_seat
+        enrolment.status, enrolment.holds_seat, enrolment.cancelled_at = (
+            EnrolmentStatus.CANCELLED,
+            False,
+            timezone.now(),
+        )
+        enrolment.save(update_fields=["status", "holds_seat", "cancelled_at", "updated_at"])
+        if held_seat:
+            # The seat passes straight to the first waitlisted learner (seats_taken unchanged) if there is one
+            # and the class has not started; otherwise it is freed.
+            promoted = [] if course_class.has_started(today) else _promote_waitlisted(course_class, seats=1)
+            if not promoted:
+                CourseClass.objects.filter(pk=course_class.pk).update(seats_taken=F("seats_taken") - 1)
+        return enrolment
+
+
+def class_fill_from_waitlist(*, course_class_id: int, today: datetime.date | None = None) -> list[Enrolment]:
+    """After staff raise a class's capacity: give the new seats to the waitlist, in arrival order."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        try:
+            course_class = _lock_class(course_class_id)
+        except EnrolmentRefused:
+            return []  # deleted meanwhile, or its course is not live: nobody can be waiting
+        free = course_class.capacity - course_class.seats_taken
+        if free <= 0 or course_class.has_started(today):
+            return []
+        promoted = _promote_waitlisted(course_class, seats=free)
+        if promoted:
+            CourseClass.objects.filter(pk=course_class.pk).update(seats_taken=F("seats_taken") + len(promoted))
+        return promoted
+
+
+def enrolment_complete(*, enrolment_id: int, by: User) -> Enrolment:
+    """Mark a learner as having completed the class. Only staff of the class's school (or its teacher)."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course_class__course")
+            .filter(pk=enrolment_id)
+            .first()
+        )
+        if enrolment is None:
+            raise EnrolmentRefused("not_found", _("没有找到这条报名记录。"))
+        if not user_manages_class(by, enrolment.course_class):
+            raise EnrolmentRefused("forbidden", _("只有本校工作人员或任课教师可以确认结业。"))
+        if enrolment.status == EnrolmentStatus.COMPLETED:
+            return enrolment
+        if enrolment.status != EnrolmentStatus.ENROLLED:
+            raise EnrolmentRefused(
+                "invalid_state",
+                _("只有已报名的学员可以结业（当前：%(status)s）。") % {"status": enrolment.get_status_display()},
+            )
+        _complete(enrolment, by=by)
+        return enrolment
+
+
+def _complete(enrolment: Enrolment, *, by: User | None) -> None:
+    enrolment.status, enrolment.completed_at, enrolment.completed_by = EnrolmentStatus.COMPLETED, timezone.now(), by
+    enrolment.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
+
+
+# --- Attendance ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RollCallResult:
+    added: int
+    removed: int
+
+
+def _recount_hours(enrolment: Enrolment) -> None:
+    """Hours attended = the sum of the hours of the meetings attended; completion may follow a threshold."""
+    hours = enrolment.attendances.aggregate(total=Sum("meeting__hours"))["total"] or Decimal("0")
+    Enrolment.objects.filter(pk=enrolment.pk).update(hours_attended=hours)
+    enrolment.hours_attended = hours
+    threshold = enrolment.course_class.course.completion_attendance_percent
+    if threshold and enrolment.status == EnrolmentStatus.ENROLLED:
+        total = enrolment.course_class.meetings.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+        if total > 0 and hours * 100 >= total * threshold:
+            _complete(enrolment, by=None)
+
+
+def _attendable(enrolment: Enrolment) -> bool:
+    return enrolment.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+
+
+def attendance_roll_call(*, meeting_id: int, present_enrolment_ids: set[int], by: User) -> RollCallResult:
+    """The teacher ticks who is present: ticked learners are recorded, unticked ones removed."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_related("course_class__course").filter(pk=meeting_id).first()
+        if meeting is None:
+            raise EnrolmentRefused("not_found", _("没有找到这次课。"))
+        if not user_manages_class(by, meeting.course_class):
+            raise EnrolmentRefused("forbidden", _("只有任课教师或本校工作人员可以点名。"))
+        roster = {
+            e.pk: e
+            for e in Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course_class__course")
+            .filter(course_class=meeting.course_class, status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED))
+        }
+        unknown = set(present_enrolment_ids) - roster.keys()
+        if unknown:
+            raise EnrolmentRefused("not_enrolled", _("点名名单中有不属于本班的学员。"))
+        already = set(Attendance.objects.filter(meeting=meeting).values_list("enrolment_id", flat=True))
+        to_add, to_remove = set(present_enrolment_ids) - already, already - set(present_enrolment_ids)
+        Attendance.objects.bulk_create(
+            [
+                Attendance(enrolment_id=pk, meeting=meeting, method=AttendanceMethod.ROLL_CALL, recorded_by=by)
+                for pk in sorted(to_add)
+            ]
+        )
+        from records.signals import attendance_added  # bulk_create sends no post_save: tell learning records
+
+        added = meeting.attendances.filter(enrolment__in=to_add)
+        attendance_added.send(Attendance, attendance_ids=[a.pk for a in added])
+        Attendance.objects.filter(meeting=meeting, enrolment_id__in=to_remove).delete()
+        for pk in to_add | to_remove:
+            _recount_hours(roster[pk])
+        return RollCallResult(added=len(to_add), removed=len(to_remove))
+
+
+def attendance_check_in(
+    *, meeting_id: int, learner: User, code: str, at: datetime.datetime | None = None
+) -> Attendance:
+    """A learner checks themselves in by scanning the meeting's current QR code."""
+    from enrolment.checkin import checkin_code_state
+
+    with transaction.atomic():
+        meeting = Meeting.objects.select_related("course_class__course").filter(pk=meeting_id).first()
+        if meeting is None:
+            raise EnrolmentRefused("not_found", _("没有找到这次课。"))
+        state = checkin_code_state(meeting_id=meeting.pk, code=code, at=at)
+        if state != "valid":
+            raise EnrolmentRefused("expired", _("签到码已过期或无效，请扫描老师屏幕上最新的二维码。"))
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course_class__course")
+            .filter(learner=learner, course_class=meeting.course_class, status__in=ACTIVE_STATUSES)
+            .first()
+        )
+        if enrolment is None or not _attendable(enrolment):
+            raise EnrolmentRefused("not_enrolled", _("您没有报名这个班次（或仍在候补），不能签到。"))
+        if Attendance.objects.filter(enrolment=enrolment, meeting=meeting).exists():
+            raise EnrolmentRefused("replayed", _("您本次课已经签到过了。"))
+        attendance = Attendance.objects.create(
+            enrolment=enrolment, meeting=meeting, method=AttendanceMethod.QR, recorded_by=learner
+        )
+        _recount_hours(enrolment)
+        return attendance
+
+
+def phone_reveal_log(*, enrolment: Enrolment, staff: User) -> PhoneReveal:
+    """Record that `staff` was shown the learner's full number (caller has checked permission)."""
+    return PhoneReveal.objects.create(enrolment=enrolment, staff=staff)
+
+
+def meeting_create(
+    *, course_class_id: int, starts_at: datetime.datetime, hours: Decimal, topic: str = "", by: User
+) -> Meeting:
+    """Add a session (课次) to a class: its teacher or staff of its school."""
+    course_class = CourseClass.objects.select_related("course").filter(pk=course_class_id).first()
+    if course_class is None:
+        raise EnrolmentRefused("not_found", _("没有找到这个班次。"))
+    if not user_manages_class(by, course_class):
+        raise EnrolmentRefused("forbidden", _("只有任课教师或本校工作人员可以安排课次。"))
+    if hours < 0:
+        raise EnrolmentRefused("invalid_state", _("学时不能为负数。"))
+    if Meeting.objects.filter(course_class=course_class, starts_at=starts_at).exists():
+        raise EnrolmentRefused("duplicate", _("这个时间已经有一次课了。"))
+    return Meeting.objects.create(course_class=course_class, starts_at=starts_at, hours=hours, topic=topic)

@@ -1,0 +1,52 @@
+"""Celery tasks for learning records. Thin: they take ids, are safe to run twice, and are queued with
+transaction.on_commit by records_services.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from records import services as records_services
+from records.services import LrsUnavailable
+
+logger = logging.getLogger(__name__)
+
+# Backoff for an LRS that is down: XAPI_RETRY_BACKOFF (30 s), then doubling, capped at an hour; after the last
+# retry the beat task (every 15 minutes) and `manage.py xapi_push` keep trying — statements stay pending.
+MAX_RETRIES = 8
+
+
+def _backoff(retries: int) -> int:
+    return min(3600, settings.XAPI_RETRY_BACKOFF * 2**retries)
+
+
+@shared_task
+def certificate_generate_pdf(certificate_id: int) -> bool:
+    """Render a certificate's PDF once (a second run finds the file and does nothing)."""
+    return records_services.certificate_store_pdf(certificate_id=certificate_id)
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def xapi_push_statements(self, statement_ids: list[str]) -> int:
+    """Send these statements to the LRS (those still pending); retry with backoff while it is down."""
+    try:
+        return records_services.xapi_push(statement_ids=statement_ids).sent
+    except LrsUnavailable as error:
+        if self.request.is_eager:
+            # No broker (a laptop): do not hold up the request; they stay pending for the next push.
+            logger.warning("LRS unavailable (%s); %d statement(s) left pending", error, len(statement_ids))
+            return 0
+        raise self.retry(exc=error, countdown=_backoff(self.request.retries))
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def xapi_push_pending(self) -> int:
+    """Beat task: send everything still pending."""
+    try:
+        return records_services.xapi_push().sent
+    except LrsUnavailable as error:
+        if self.request.is_eager:
+            logger.warning("LRS unavailable (%s); statements left pending", error)
+            return 0
+        raise self.retry(exc=error, countdown=_backoff(self.request.retries))
