@@ -44,6 +44,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Regenerate translation catalogues after changing interface strings (needs gettext).
 messages: install

@@ -86,7 +86,7 @@ def ensure_migration_rows() -> None:
         WagtailPage.add_root(instance=WagtailPage(title="Root", slug="root"))
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
-    import_module("accounts.migrations.0003_role_groups").create_role_groups(apps, None)
+    import_module("accounts.migrations.0002_roles").create_role_groups(apps, None)
 
 
 def build_district() -> District:

@@ -73,7 +73,7 @@ RULES: list[tuple[str, str]] = [
     (r"^records:(certificate_lookup|certificate_verify)$|^api:certificate_verify$", "public"),
     (r"^records:(certificate_revoke|certificate_pdf)$", "certificate_school"),
     (r"^records:(recognitions|recognition_decide|recognition_evidence)$", "credit_bank"),
-    (r"^wagtailsnippets_courses_(creditrule|creditconversion):", "snippets_centre"),
+    (r"^wagtailsnippets_records_(creditrule|creditconversion):", "snippets_centre"),
     # Learners' own pages.
     (r"^enrolment:(enrol|mine|cancel|check_in)$", "learner"),
     # Teachers' and schools' class pages (rosters, exports, roll call).
@@ -112,7 +112,7 @@ RULES: list[tuple[str, str]] = [
     (r"^(wagtaildocs|wagtaildocs_chooser|wagtailadmin_api:documents):", "documents"),
     # Snippets the centre curates, and their choosers (used inside page forms).
     (r"^wagtailsnippets:index$", "snippets_index"),
-    (r"^wagtailsnippets_(courses_category|courses_audience|community_town|community_venue):", "snippets_centre"),
+    (r"^wagtailsnippets_(courses_category|accounts_audience|places_town|places_venue):", "snippets_centre"),
     (r"^wagtailsnippetchoosers_", "snippet_chooser"),
     (r"^wagtailsnippets_course_search_", "snippets_superuser"),
     # Reports and the audit log.
@@ -428,7 +428,7 @@ CASES: list[Case] = [
         lambda w: reverse("records:recognition_evidence", args=(w.recognition.pk,)),
         CENTRE | {"resident"},
     ),
-    Case("snippets_centre", "credit rules", lambda w: reverse("wagtailsnippets_courses_creditrule:list"), CENTRE),
+    Case("snippets_centre", "credit rules", lambda w: reverse("wagtailsnippets_records_creditrule:list"), CENTRE),
     # Teachers and schools: rosters, exports, roll call -------------------------------------------------------
     Case(
         "teach_list",

@@ -75,7 +75,7 @@ def _fill_everything(world, payload):
     town = Town.objects.get(slug="xss-town")
     _post_ok(
         centre,
-        reverse("wagtailsnippets_community_venue:add"),
+        reverse("wagtailsnippets_places_venue:add"),
         {"name": "地点" + payload, "town": town.pk, "address": "地址" + payload},
     )
     venue = Venue.objects.get(town=town)
@@ -220,7 +220,7 @@ def test_staff_text_is_escaped_everywhere(db, payload):
         "admin: teacher home": (world.client("teacher"), reverse("wagtailadmin_home"), True),
         "admin: audit log": (world.client("centre"), reverse("jizhou_audit_log"), True),
         "admin: categories": (world.client("centre"), reverse("wagtailsnippets_courses_category:list"), True),
-        "admin: venues": (world.client("centre"), reverse("wagtailsnippets_community_venue:list"), True),
+        "admin: venues": (world.client("centre"), reverse("wagtailsnippets_places_venue:list"), True),
         "admin: explore the catalogue": (
             world.client("centre"),
             reverse("wagtailadmin_explore", args=(world.catalogue.pk,)),
