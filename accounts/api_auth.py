@@ -14,10 +14,9 @@ from wagtail.models import APIToken
 
 from accounts.phone import normalise_phone
 from core.api_errors import ApiError
-from core.ratelimit import client_ip, rate_limit_allow
+from core.ratelimit import API_TOKEN_PER_ADDRESS, API_TOKEN_PER_PHONE, client_ip, rate_limit_allow
 
 TOKEN_NAME = "API"
-LOGIN_ATTEMPTS_PER_HOUR = 20
 
 
 class BearerTokenAuth(HttpBearer):
@@ -73,10 +72,7 @@ def token_create(request: HttpRequest, data: TokenIn):
         phone = normalise_phone(data.phone)
     except Exception:
         raise ApiError(400, "invalid_phone", "请输入以1开头的11位中国大陆手机号。")
-    if not (
-        rate_limit_allow(scope="token-ip", subject=ip, limit=LOGIN_ATTEMPTS_PER_HOUR, period=3600)
-        and rate_limit_allow(scope="token-phone", subject=phone, limit=LOGIN_ATTEMPTS_PER_HOUR, period=3600)
-    ):
+    if not (rate_limit_allow(API_TOKEN_PER_ADDRESS, ip) and rate_limit_allow(API_TOKEN_PER_PHONE, phone)):
         raise ApiError(429, "rate_limited", "尝试次数过多，请一小时后再试。")
     user = authenticate(request, username=phone, password=data.password)
     if user is None:

@@ -1,5 +1,5 @@
 """Password guessing is rate-limited on both login forms (the site's and Wagtail's admin), per phone number
-and per client address, with the same cache counters as SMS codes and API tokens (core.ratelimit).
+and per client address (the limits: core.ratelimit.LOGIN_PER_PHONE and LOGIN_PER_ADDRESS).
 
 Counting happens before the password is checked, so a refused attempt costs no hashing; a successful login
 clears the number's counter (not the address's: one office may hold many legitimate staff).
@@ -10,11 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from accounts.phone import normalise_phone
-from core.ratelimit import client_ip, rate_limit_allow, rate_limit_reset
-
-LOGIN_ATTEMPTS_PER_PHONE = 10
-LOGIN_ATTEMPTS_PER_IP = 50
-LOGIN_PERIOD_SECONDS = 15 * 60
+from core.ratelimit import LOGIN_PER_ADDRESS, LOGIN_PER_PHONE, client_ip, rate_limit_allow, rate_limit_reset
 
 
 class LoginRateLimitMixin:
@@ -25,20 +21,14 @@ class LoginRateLimitMixin:
     def clean(self):
         phone = self.cleaned_data.get("username") or ""
         if self.request is not None and phone:
-            allowed_ip = rate_limit_allow(
-                scope="login-ip",
-                subject=client_ip(self.request),
-                limit=LOGIN_ATTEMPTS_PER_IP,
-                period=LOGIN_PERIOD_SECONDS,
-            )
-            allowed_phone = rate_limit_allow(
-                scope="login-phone", subject=phone, limit=LOGIN_ATTEMPTS_PER_PHONE, period=LOGIN_PERIOD_SECONDS
-            )
-            if not (allowed_ip and allowed_phone):
+            # Both are counted, whichever refuses.
+            allowed_address = rate_limit_allow(LOGIN_PER_ADDRESS, client_ip(self.request))
+            allowed_phone = rate_limit_allow(LOGIN_PER_PHONE, phone)
+            if not (allowed_address and allowed_phone):
                 raise ValidationError(self.rate_limited_message, code="rate_limited")
         cleaned = super().clean()
         if phone:
-            rate_limit_reset(scope="login-phone", subject=phone)
+            rate_limit_reset(LOGIN_PER_PHONE, phone)
         return cleaned
 
 

@@ -19,16 +19,18 @@ from django.utils.translation import gettext as _
 from accounts.models import CodePurpose, PhoneCode, User
 from accounts.phone import mask_phone
 from accounts.sms import SmsError, send_sms
-from core.ratelimit import rate_limit_allow
+from core.ratelimit import (
+    SMS_CODE_PER_ADDRESS,
+    SMS_CODE_PER_PHONE_HOUR,
+    SMS_CODE_PER_PHONE_MINUTE,
+    rate_limit_allow,
+)
 from core.refusals import Refused
 
 logger = logging.getLogger(__name__)
 
 CODE_TTL = datetime.timedelta(minutes=10)
 MAX_FAILED_ATTEMPTS = 5
-# (scope, limit, period in seconds): one code a minute and five an hour per number; twenty an hour per address.
-PHONE_LIMITS = (("sms-phone-minute", 1, 60), ("sms-phone-hour", 5, 3600))
-IP_LIMITS = (("sms-ip-hour", 20, 3600),)
 
 
 class CodeRefused(Refused):
@@ -56,20 +58,15 @@ def code_send(*, phone: str, purpose: str, ip: str) -> CodeSent:
     """Send a fresh code to `phone` (already normalised). Older unused codes for the same purpose die."""
     if purpose not in CodePurpose.values:
         raise ValueError(purpose)
-    for scope, limit, period in IP_LIMITS:
-        if not rate_limit_allow(scope=scope, subject=ip, limit=limit, period=period):
-            raise CodeRefused("rate_limited", _("本网络请求验证码过于频繁，请一小时后再试。"))
+    if not rate_limit_allow(SMS_CODE_PER_ADDRESS, ip):
+        raise CodeRefused("rate_limited", _("本网络请求验证码过于频繁，请一小时后再试。"))
     exists = User.objects.filter(phone=phone, is_active=True).exists()
     if purpose == CodePurpose.REGISTER and exists:
         raise CodeRefused("phone_taken", _("该手机号码已注册，请直接登录；忘记密码可用短信找回。"))
-    for scope, limit, period in PHONE_LIMITS:
-        if not rate_limit_allow(scope=scope, subject=phone, limit=limit, period=period):
-            message = (
-                _("验证码已发送，请1分钟后再重新获取。")
-                if period == 60
-                else _("该号码获取验证码次数过多，请一小时后再试。")
-            )
-            raise CodeRefused("rate_limited", message)
+    if not rate_limit_allow(SMS_CODE_PER_PHONE_MINUTE, phone):
+        raise CodeRefused("rate_limited", _("验证码已发送，请1分钟后再重新获取。"))
+    if not rate_limit_allow(SMS_CODE_PER_PHONE_HOUR, phone):
+        raise CodeRefused("rate_limited", _("该号码获取验证码次数过多，请一小时后再试。"))
     if purpose != CodePurpose.REGISTER and not exists:
         # Same answer as a real send, so the form does not reveal who has an account.
         return CodeSent(sent=False)

@@ -4,8 +4,9 @@
 
 What it does, on a throw-away SQLite database in a temporary folder (never var/):
 1. Renders `--pdfs` certificate PDFs (CJK font embedded, QR code drawn as vectors): ms each, bytes each.
-2. Gives one learner `--meetings` attended meetings over several years and categories, then times
-   `learning_summary` (what /me/learning/ and /api/v1/me/record read) and counts its queries.
+2. Gives one learner `--meetings` attended meetings over several years and categories (attendance rows and
+   their hours-ledger entries), then times `learning_summary` (what /me/learning/ and /api/v1/me/record
+   read) and counts its queries.
 3. Starts ralph-malph's LRS from .venv-lrs (as the tests do), writes `--statements` xAPI statements to the
    outbox and times `xapi_push` (batches of 50): statements/s accepted by the LRS.
 Everything runs on the same 2 shared cores, so the figures are the whole stack on one small machine.
@@ -60,10 +61,12 @@ def run(args, workdir: Path):
 
     from courses.models import Category
     from enrolment.models import Attendance, Enrolment, Meeting
+    from enrolment.selectors import attendance_source, class_activity, meeting_activity
+    from records.lrs import xapi_push
     from records.models import Certificate, XapiStatement
     from records.pdf import render_certificate_pdf
     from records.selectors import learning_summary
-    from records.services import xapi_push
+    from records.services import learning_hours_record
     from tests.factories import UserFactory, course_class, course_page, provider_page, site_tree
 
     # 1. Certificate PDFs
@@ -103,6 +106,15 @@ def run(args, workdir: Path):
         for j in range(per_class):
             meeting = Meeting.objects.create(course_class=klass, starts_at=start + datetime.timedelta(days=j), hours=2)
             Attendance.objects.create(enrolment=enrolments[-1], meeting=meeting, method="qr")
+            learning_hours_record(
+                learner=learner,
+                source=attendance_source(enrolment_id=enrolments[-1].pk, meeting_id=meeting.pk),
+                title=f"{course.title}（{klass.label}）",
+                category=category,
+                provider=school.title,
+                hours=meeting.hours,
+                occurred_at=meeting.starts_at,
+            )
     times = []
     for _ in range(10):
         with CaptureQueriesContext(connection) as queries:
@@ -110,7 +122,7 @@ def run(args, workdir: Path):
             summary = learning_summary(learner)
             times.append((time.perf_counter() - start) * 1000)
     print(
-        f"learning_summary, {summary.meetings_attended} meetings in {len(summary.enrolments)} classes: "
+        f"learning_summary, {summary.meetings_attended} meetings in {len(summary.activities)} classes: "
         f"median {statistics.median(times):.0f} ms, {len(queries)} queries"
     )
 
@@ -156,8 +168,15 @@ def run(args, workdir: Path):
         n = 0
         while len(rows) < args.statements:
             for meeting in meetings:
+                course_class = meeting.course_class
                 statement = xapi.attended(
-                    enrolment=enrolment_of[meeting.course_class_id], meeting=meeting, learner_key=key
+                    learner_key=key,
+                    ref=f"{enrolment_of[meeting.course_class_id].pk}:{meeting.pk}",
+                    activity=meeting_activity(meeting),
+                    parent=class_activity(course_class),
+                    category=course_class.course.category,
+                    hours=meeting.hours,
+                    at=meeting.starts_at,
                 )
                 statement["id"] = str(xapi.statement_id("bench", n))
                 rows.append(XapiStatement(id=statement["id"], learner=learner, verb="attended", statement=statement))

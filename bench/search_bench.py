@@ -380,8 +380,7 @@ def worker(args, size: int):
     django.setup()
     from django.db import connection
 
-    from search.query import SearchRequest
-    from search.selectors import course_search
+    from courses.search import CourseSearch, course_search
     from search.services import search_reindex
 
     rng = random.Random(2026)
@@ -411,7 +410,7 @@ def worker(args, size: int):
             extra["open_seats"] = True
         if i % 9 == 4:
             extra["sort"] = "soonest"
-        requests.append(SearchRequest(q=q, **extra))
+        requests.append(CourseSearch(q=q, **extra))
     for request in requests[:5]:
         course_search(request)
     latencies, totals = [], []

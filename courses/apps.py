@@ -9,3 +9,7 @@ class CoursesConfig(AppConfig):
     def ready(self):
         # connects the receivers listed in courses/signals.py
         from courses import signals  # noqa: F401
+        from courses.search_index import CourseSearchSource
+        from search.registry import register_source
+
+        register_source(CourseSearchSource())  # the live courses are what the search engine indexes

@@ -21,6 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.snippets import NamedSnippet
+from courses import search as catalogue_search  # the listings' reads; it reads these models when called
 from courses.forms import CoursePageForm
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
@@ -70,16 +71,13 @@ class CourseIndexPage(Page):
         verbose_name = _("课程目录")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import catalogue_facets, catalogue_filters_from_query
-        from search.selectors import catalogue_search_page
-
         context = super().get_context(request, *args, **kwargs)
-        filters = catalogue_filters_from_query(request.GET)
+        filters = catalogue_search.catalogue_search_from_query(request.GET)
         context["filters"] = filters
-        context["facets"] = catalogue_facets()
+        context["facets"] = catalogue_search.catalogue_facets()
         # The catalogue is the search service without words: one ranking, one set of filters everywhere.
-        context["courses"] = catalogue_search_page(filters=filters, page_number=request.GET.get("page"))
-        context["query_without_page"] = filters.as_query_string()
+        context["courses"] = catalogue_search.catalogue_page(filters)
+        context["query_without_page"] = filters.as_query_string(page=1)
         return context
 
 
@@ -115,13 +113,9 @@ class ProviderPage(Page):
         verbose_name_plural = _("办学机构")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import CatalogueFilters
-        from search.selectors import catalogue_search_page
-
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = catalogue_search_page(
-            filters=CatalogueFilters(provider=self.pk), page_number=request.GET.get("page")
-        )
+        listing = catalogue_search.catalogue_search_from_query({"page": request.GET.get("page")}, provider=self.pk)
+        context["courses"] = catalogue_search.catalogue_page(listing)
         return context
 
 
@@ -262,19 +256,23 @@ class CoursePage(Page):
         return classes[0] if classes else None
 
     def full_clean(self, *args, **kwargs):
-        # The provider is where the page sits; work it out before validation so it is never stale.
-        self.provider_id = self._provider_id_from_tree()
+        self._provider_from_tree()  # before validation, so it is never stale
         super().full_clean(*args, **kwargs)
 
     def save(self, *args, **kwargs):
-        self.provider_id = self._provider_id_from_tree()
+        self._provider_from_tree()  # also for saves that skip validation (drafts, copies)
         super().save(*args, **kwargs)
 
-    def _provider_id_from_tree(self):
+    def _provider_from_tree(self) -> None:
+        """The provider is the school the page sits under: looked up once per position of this instance, so an
+        admin save (validated, then saved) asks the database once. A move is followed by courses.signals."""
         if not self.path or self.depth is None or self.depth < 2:
-            return self.provider_id
+            return
         parent_path = self.path[: -self.steplen]
-        return ProviderPage.objects.filter(path=parent_path).values_list("pk", flat=True).first()
+        if self.__dict__.get("_provider_parent_path") == parent_path:
+            return
+        self.provider_id = ProviderPage.objects.filter(path=parent_path).values_list("pk", flat=True).first()
+        self._provider_parent_path = parent_path
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -383,14 +381,8 @@ class CourseClass(Orderable):
             kwargs["update_fields"] = [
                 f.attname for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.COUNTERS
             ]
+        # Saving a class promotes nobody: publishing its course does (enrolment.signals → course_waitlists_fill).
         super().save(*args, **kwargs)
-        if existing and self.capacity > self.seats_taken:
-            # Staff raised the capacity (or a seat is free): the waitlist moves up, in arrival order, after commit.
-            from django.db import transaction
-
-            from enrolment.services import class_fill_from_waitlist
-
-            transaction.on_commit(lambda pk=self.pk: class_fill_from_waitlist(course_class_id=pk))
 
     def clean(self):
         super().clean()

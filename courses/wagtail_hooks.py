@@ -1,13 +1,13 @@
-from django.contrib import messages
-from django.shortcuts import redirect
+"""The catalogue's data in the admin (categories, audiences, towns, venues). Whether a course or class people
+learn in may be deleted is enrolment's rule (enrolment/wagtail_hooks.py, and the `refuse_class_removal` hook
+courses/forms.py defines)."""
+
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from accounts.models import Audience
-from courses.models import Category, CoursePage
-from enrolment.models import ACTIVE_STATUSES, Enrolment
+from courses.models import Category
 from places.models import Town, Venue
 
 
@@ -48,17 +48,3 @@ class CatalogueDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(CatalogueDataGroup)
-
-
-@hooks.register("before_delete_page")
-def _keep_courses_people_learn_in(request, page):
-    """Deleting a course would delete its classes' enrolments, attendance and the hours in learners' records.
-    A course anyone is enrolled in, waitlisted for or has completed is unpublished instead, never deleted."""
-    if not isinstance(page.specific, CoursePage):
-        return None
-    if not Enrolment.objects.filter(course_class__course=page, status__in=ACTIVE_STATUSES).exists():
-        return None
-    messages.error(
-        request, _("“%(title)s”已有学员报名或结业，不能删除；如需停办，请下线课程。") % {"title": page.title}
-    )
-    return redirect("wagtailadmin_pages:edit", page.pk)

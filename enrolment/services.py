@@ -18,8 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import CENTRE_STAFF, PROVIDER_STAFF, TEACHER
-from core.refusals import Refused
 from courses.models import CourseClass
 from enrolment.models import (
     ACTIVE_STATUSES,
@@ -30,61 +28,20 @@ from enrolment.models import (
     Meeting,
     PhoneReveal,
 )
-from enrolment.selectors import user_manages_class
-
-
-class EnrolmentRefused(Refused):
-    """A request the rules refuse. `code` is for programs, `message` (Chinese) for people."""
-
-    # code → HTTP status used by the API
-    STATUS = {
-        "not_found": 404,
-        "duplicate": 409,
-        "full_no_waitlist": 409,
-        "closed": 409,
-        "ineligible": 403,
-        "forbidden": 403,
-        "invalid_state": 409,
-        "not_enrolled": 403,
-        "expired": 400,
-        "replayed": 409,
-    }
-
-
-def _user_skips_seats(user: User) -> bool:
-    """Staff and teachers may sit in on a class but never take a resident's seat."""
-    if user.is_staff or user.is_superuser:
-        return True
-    return user.groups.filter(name__in=(TEACHER, PROVIDER_STAFF, CENTRE_STAFF)).exists()
-
-
-def _check_eligible(*, learner: User, course_class: CourseClass, today: datetime.date) -> None:
-    course = course_class.course
-    if not learner.is_active:
-        raise EnrolmentRefused("ineligible", _("该账号已停用，不能报名。"))
-    if course.min_age:
-        age = learner.age_in(today.year)
-        if age is None:
-            raise EnrolmentRefused(
-                "ineligible",
-                _("本课程要求年满%(age)d周岁，请先在个人资料中填写出生年份。") % {"age": course.min_age},
-            )
-        if age < course.min_age:
-            raise EnrolmentRefused("ineligible", _("本课程要求年满%(age)d周岁。") % {"age": course.min_age})
-    if course.audience_only:
-        audiences = list(course.audiences.values_list("pk", "name"))
-        if audiences and not learner.audiences.filter(pk__in=[pk for pk, _name in audiences]).exists():
-            raise EnrolmentRefused(
-                "ineligible",
-                _("本课程只面向%(audiences)s报名；如符合条件，请先在“我的资料”中选择。")
-                % {"audiences": "、".join(name for _pk, name in audiences)},
-            )
-    towns = list(course.eligible_towns.values_list("pk", "name"))
-    if towns and learner.home_town_id not in {pk for pk, _name in towns}:
-        raise EnrolmentRefused(
-            "ineligible",
-            _("本课程只面向%(towns)s的居民报名。") % {"towns": "、".join(name for _pk, name in towns)},
-        )
+from enrolment.refusals import EnrolmentRefused
+from enrolment.selectors import (
+    attendance_source,
+    class_activity,
+    class_enrol_refusal,
+    class_issuer,
+    duplicate_refusal,
+    enrolment_completion,
+    meeting_activity,
+    user_manages_class,
+    user_skips_seats,
+)
+from enrolment.tasks import send_promotion_sms
+from records import services as records_services
 
 
 def _lock_class(course_class_id: int) -> CourseClass:
@@ -117,40 +74,33 @@ def enrolment_create(*, learner: User, course_class_id: int, today: datetime.dat
     try:
         with transaction.atomic():
             course_class = _lock_class(course_class_id)
-            if not course_class.is_open_for_enrolment(today):
-                if course_class.has_started(today):
-                    raise EnrolmentRefused("closed", _("该班次已开课，不能再报名。"))
-                opens, closes = course_class.enrolment_window
-                if opens and today < opens:
-                    raise EnrolmentRefused("closed", _("报名将于%(date)s开始。") % {"date": f"{opens:%Y-%m-%d}"})
-                raise EnrolmentRefused("closed", _("报名已于%(date)s截止。") % {"date": f"{closes:%Y-%m-%d}"})
-            if Enrolment.objects.filter(
-                learner=learner, course_class=course_class, status__in=ACTIVE_STATUSES
-            ).exists():
-                raise EnrolmentRefused("duplicate", _("您已报名该班次，无需重复报名。"))
-            _check_eligible(learner=learner, course_class=course_class, today=today)
-
-            if _user_skips_seats(learner):
+            sits_in = user_skips_seats(learner)
+            refusal = class_enrol_refusal(course_class, today=today, learner=learner, takes_seat=not sits_in)
+            if refusal is not None:
+                raise refusal
+            if sits_in:
                 status, seat = EnrolmentStatus.ENROLLED, False
             elif course_class.seats_taken < course_class.capacity:
                 status, seat = EnrolmentStatus.ENROLLED, True
             else:
-                limit = course_class.waitlist_limit
-                if limit is not None and (
-                    limit == 0
-                    or Enrolment.objects.filter(course_class=course_class, status=EnrolmentStatus.WAITLISTED).count()
-                    >= limit
-                ):
-                    raise EnrolmentRefused("full_no_waitlist", _("名额已满，候补人数也已满，不能再报名。"))
                 status, seat = EnrolmentStatus.WAITLISTED, False
             arrival = _take_arrival(course_class, seat=seat)
-            return Enrolment.objects.create(
+            enrolment = Enrolment.objects.create(
                 learner=learner, course_class=course_class, status=status, holds_seat=seat, arrival=arrival
             )
+            # The learning record: a "registered" statement.
+            records_services.learning_registered(
+                learner=learner,
+                ref=str(enrolment.pk),
+                activity=class_activity(course_class),
+                category=course_class.course.category,
+                at=enrolment.created_at,
+            )
+            return enrolment
     except IntegrityError:
         # Only reachable if the same learner raced themselves past the lock (e.g. two databases rows
         # locked differently); the partial unique constraint is the last word.
-        raise EnrolmentRefused("duplicate", _("您已报名该班次，无需重复报名。"))
+        raise duplicate_refusal()
 
 
 def _promote_waitlisted(course_class: CourseClass, *, seats: int) -> list[Enrolment]:
@@ -164,11 +114,7 @@ def _promote_waitlisted(course_class: CourseClass, *, seats: int) -> list[Enrolm
     for enrolment in promoted:
         enrolment.status, enrolment.holds_seat, enrolment.promoted_at = EnrolmentStatus.ENROLLED, True, now
         enrolment.save(update_fields=["status", "holds_seat", "promoted_at", "updated_at"])
-    if promoted:
-        from enrolment.tasks import send_promotion_sms  # tasks import services; import late to avoid a cycle
-
-        for enrolment in promoted:
-            transaction.on_commit(lambda pk=enrolment.pk: send_promotion_sms.delay(pk))
+        transaction.on_commit(lambda pk=enrolment.pk: send_promotion_sms.delay(pk))
     return promoted
 
 
@@ -206,8 +152,30 @@ def enrolment_cancel(*, enrolment_id: int, by: User, today: datetime.date | None
         return enrolment
 
 
+def course_waitlists_fill(*, course_id: int, today: datetime.date | None = None) -> list[Enrolment]:
+    """After a course is published (its classes written from the revision, perhaps with more seats): each class
+    not yet started with free seats and a waitlist gives the seats to it, in arrival order; the promoted are
+    texted after commit. Saving a class promotes nobody: this is asked for by enrolment.signals."""
+    today = today or timezone.localdate()
+    waiting = (
+        CourseClass.objects.filter(
+            course_id=course_id,
+            starts_on__gt=today,
+            seats_taken__lt=F("capacity"),
+            enrolments__status=EnrolmentStatus.WAITLISTED,
+        )
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    promoted = []
+    for course_class_id in waiting:
+        promoted += class_fill_from_waitlist(course_class_id=course_class_id, today=today)
+    return promoted
+
+
 def class_fill_from_waitlist(*, course_class_id: int, today: datetime.date | None = None) -> list[Enrolment]:
-    """After staff raise a class's capacity: give the new seats to the waitlist, in arrival order."""
+    """Give a class's free seats (staff raised its capacity) to its waitlist, in arrival order."""
     today = today or timezone.localdate()
     with transaction.atomic():
         try:
@@ -250,6 +218,8 @@ def enrolment_complete(*, enrolment_id: int, by: User) -> Enrolment:
 def _complete(enrolment: Enrolment, *, by: User | None) -> None:
     enrolment.status, enrolment.completed_at, enrolment.completed_by = EnrolmentStatus.COMPLETED, timezone.now(), by
     enrolment.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
+    # The learning record: a "completed" statement and the certificate, a snapshot of the class as it is now.
+    records_services.learning_completed(completion=enrolment_completion(enrolment))
 
 
 # --- Attendance ---------------------------------------------------------------------------------
@@ -277,10 +247,31 @@ def _attendable(enrolment: Enrolment) -> bool:
     return enrolment.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 
 
+def _record_attended(enrolment: Enrolment, meeting: Meeting) -> None:
+    """The learning record: the meeting's hours go in the learner's ledger, an "attended" statement in the
+    outbox. Both are keyed by enrolment and meeting, not the attendance row: a roll call redone keeps them."""
+    course_class = meeting.course_class
+    records_services.learning_attended(
+        learner=enrolment.learner,
+        source=attendance_source(enrolment_id=enrolment.pk, meeting_id=meeting.pk),
+        ref=f"{enrolment.pk}:{meeting.pk}",
+        activity=meeting_activity(meeting),
+        parent=class_activity(course_class),
+        category=course_class.course.category,
+        provider=class_issuer(course_class),
+        hours=meeting.hours,
+        at=meeting.starts_at,
+    )
+
+
 def attendance_roll_call(*, meeting_id: int, present_enrolment_ids: set[int], by: User) -> RollCallResult:
     """The teacher ticks who is present: ticked learners are recorded, unticked ones removed."""
     with transaction.atomic():
-        meeting = Meeting.objects.select_related("course_class__course").filter(pk=meeting_id).first()
+        meeting = (
+            Meeting.objects.select_related("course_class__course__category", "course_class__course__provider")
+            .filter(pk=meeting_id)
+            .first()
+        )
         if meeting is None:
             raise EnrolmentRefused("not_found", _("没有找到这次课。"))
         if not user_manages_class(by, meeting.course_class):
@@ -288,7 +279,7 @@ def attendance_roll_call(*, meeting_id: int, present_enrolment_ids: set[int], by
         roster = {
             e.pk: e
             for e in Enrolment.objects.select_for_update(of=("self",))
-            .select_related("course_class__course")
+            .select_related("learner", "course_class__course")
             .filter(course_class=meeting.course_class, status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED))
         }
         unknown = set(present_enrolment_ids) - roster.keys()
@@ -302,11 +293,11 @@ def attendance_roll_call(*, meeting_id: int, present_enrolment_ids: set[int], by
                 for pk in sorted(to_add)
             ]
         )
-        from records.signals import attendance_added  # bulk_create sends no post_save: tell learning records
-
-        added = meeting.attendances.filter(enrolment__in=to_add)
-        attendance_added.send(Attendance, attendance_ids=[a.pk for a in added])
         Attendance.objects.filter(meeting=meeting, enrolment_id__in=to_remove).delete()
+        for pk in sorted(to_add):
+            _record_attended(roster[pk], meeting)
+        for pk in sorted(to_remove):  # the hours leave the ledger (an "attended" statement already sent stays)
+            records_services.learning_hours_withdraw(source=attendance_source(enrolment_id=pk, meeting_id=meeting.pk))
         for pk in to_add | to_remove:
             _recount_hours(roster[pk])
         return RollCallResult(added=len(to_add), removed=len(to_remove))
@@ -319,7 +310,11 @@ def attendance_check_in(
     from enrolment.checkin import checkin_code_state
 
     with transaction.atomic():
-        meeting = Meeting.objects.select_related("course_class__course").filter(pk=meeting_id).first()
+        meeting = (
+            Meeting.objects.select_related("course_class__course__category", "course_class__course__provider")
+            .filter(pk=meeting_id)
+            .first()
+        )
         if meeting is None:
             raise EnrolmentRefused("not_found", _("没有找到这次课。"))
         state = checkin_code_state(meeting_id=meeting.pk, code=code, at=at)
@@ -338,6 +333,7 @@ def attendance_check_in(
         attendance = Attendance.objects.create(
             enrolment=enrolment, meeting=meeting, method=AttendanceMethod.QR, recorded_by=learner
         )
+        _record_attended(enrolment, meeting)
         _recount_hours(enrolment)
         return attendance
 
@@ -361,3 +357,22 @@ def meeting_create(
     if Meeting.objects.filter(course_class=course_class, starts_at=starts_at).exists():
         raise EnrolmentRefused("duplicate", _("这个时间已经有一次课了。"))
     return Meeting.objects.create(course_class=course_class, starts_at=starts_at, hours=hours, topic=topic)
+
+
+# --- Personal data (registered with accounts.personal_data in EnrolmentConfig.ready) ---------------------
+
+
+def learner_enrolments_release(*, user: User) -> None:
+    """Account deletion: open enrolments are cancelled the normal way (the seat passes to the waitlist); in a
+    class that has started, which the learner cannot cancel, the seat is just released — a deleted person
+    holds no seat. The rows themselves go with the user."""
+    for enrolment in Enrolment.objects.filter(
+        learner=user, status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED)
+    ):
+        try:
+            enrolment_cancel(enrolment_id=enrolment.pk, by=user)
+        except EnrolmentRefused:
+            if enrolment.holds_seat:
+                CourseClass.objects.select_for_update().filter(pk=enrolment.course_class_id).update(
+                    seats_taken=F("seats_taken") - 1
+                )

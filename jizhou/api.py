@@ -52,8 +52,8 @@ def _http_error(request: HttpRequest, exc: HttpError):
 
 
 # Routers are added here, one line per app, e.g.:
-# api.add_router("/courses/", "search.api.router")
-api.add_router("/courses/", "search.api.router")
+# api.add_router("/courses/", "courses.search_api.router")
+api.add_router("/courses/", "courses.search_api.router")
 api.add_router("/auth/", "accounts.api_auth.router")
 api.add_router("/", "enrolment.api.router")
 api.add_router("/", "records.api.router")

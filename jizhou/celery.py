@@ -7,7 +7,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jizhou.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jizhou.settings.base")
 
 app = Celery("jizhou")
 app.config_from_object("django.conf:settings", namespace="CELERY")

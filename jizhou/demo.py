@@ -23,7 +23,7 @@ from courses.models import Category, CourseClass, CourseIndexPage, CoursePage, P
 from places.models import Town, Venue
 from publishing.services import centre_rights_ensure, provider_staff_add, review_workflow_ensure
 
-CATALOGUE_FILE = Path(__file__).parent / "demo" / "catalogue.json"
+CATALOGUE_FILE = Path(__file__).parent / "demo_data" / "catalogue.json"
 DEMO_PASSWORD = "jizhou-demo-2026"
 
 CATEGORIES = [
@@ -166,7 +166,7 @@ def demo_load(catalogue_file: Path = CATALOGUE_FILE, today: datetime.date | None
         report.count("venues", created)
 
     # Demo staff: the guidance centre (may publish anywhere in the catalogue) and an administrator.
-    # Its rights and the review workflow are also set when a catalogue is created; repeated for older databases.
+    # Its rights and the review workflow, set here (publishing the catalogue also sets them: publishing.signals).
     centre_group = centre_rights_ensure(catalogue=catalogue)
     review_workflow_ensure(catalogue=catalogue)
     admin = User.objects.filter(phone="13800000000").first() or User.objects.create_superuser(
@@ -208,7 +208,7 @@ def demo_load(catalogue_file: Path = CATALOGUE_FILE, today: datetime.date | None
             provider.save_revision().publish()
         providers[item["name"]] = provider
         staff = _user(f"138000001{index:02d}", f"{item['name'][:8]}·教务", report)
-        provider_staff_add(provider=provider, user=staff)
+        provider_staff_add(provider=provider, user=staff)  # creates or repairs the school's room first
         if index == 0:
             report.logins.append((f"学校工作人员（{item['name']}）", staff.phone, DEMO_PASSWORD))
 

@@ -12,7 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
-    path("search/", include("search.urls")),
+    path("search/", include("courses.search_urls")),
     # 我的学习 (/me/learning/), my data (/me/data/), certificate verification (/certificates/<code>/).
     path("", include("records.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

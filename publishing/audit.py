@@ -6,10 +6,11 @@ ModelLogEntry for everything else) so entries also appear in Wagtail's page hist
   with the acting user taken from the log context (Wagtail's admin sets it; AuditLogContextMiddleware
   sets it for the site's own views and the API).
 - Completions, certificates and credit-bank approvals: `audit_record()` with one of the actions below.
+
+The functions below the middleware are the log's upkeep on post_init/post_save of Enrolment, Certificate and
+Recognition; the receivers calling them are listed in publishing/signals.py.
 """
 
-from django.db.models.signals import post_init, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogContext, get_active_log_context, log
 
@@ -70,14 +71,14 @@ _STATUS_ACTIONS = {
 }
 
 
-@receiver(post_init, sender=Enrolment)
-def _remember_status(sender, instance, **kwargs):
-    # The status as loaded, so post_save can tell a change from a plain save. Deferred loads skip it.
+def remember_status(instance) -> None:
+    """The status as loaded (Enrolment, Certificate, Recognition), so a save can tell a change from a plain
+    save. Deferred loads skip it."""
     instance._audit_status = instance.__dict__.get("status")
 
 
-@receiver(post_save, sender=Enrolment)
-def _log_staff_enrolment_change(sender, instance, created, raw=False, **kwargs):
+def enrolment_change_log(instance: Enrolment, *, created: bool, raw: bool = False) -> None:
+    """A status change made by staff (or any completion) goes in the log; the learner's own do not."""
     if raw:
         return
     before, now = (None if created else instance._audit_status), instance.status
@@ -119,19 +120,13 @@ def _title(instance: Enrolment) -> str:
 # --- Certificates and credit-bank recognitions ------------------------------------------------------------
 
 
-@receiver(post_init, sender=Certificate)
-@receiver(post_init, sender=Recognition)
-def _remember_record_status(sender, instance, **kwargs):
-    instance._audit_status = instance.__dict__.get("status")
-
-
-@receiver(post_save, sender=Certificate)
-def _log_certificate(sender, instance, created, raw=False, **kwargs):
+def certificate_log(instance: Certificate, *, created: bool, raw: bool = False) -> None:
+    """A certificate issued (by the system) or revoked (by staff)."""
     if raw:
         return
     before, instance._audit_status = (None if created else instance._audit_status), instance.status
     title = f"证书{instance.code}"
-    data = {"enrolment_id": instance.enrolment_id}
+    data = {"source": instance.source}
     if created:
         # Issued by the system when a learner completes; the log context names whoever triggered it.
         audit_record(instance=instance, action="jizhou.certificate.issue", data=data, title=title)
@@ -145,8 +140,8 @@ def _log_certificate(sender, instance, created, raw=False, **kwargs):
         )
 
 
-@receiver(post_save, sender=Recognition)
-def _log_recognition_decision(sender, instance, created, raw=False, **kwargs):
+def recognition_decision_log(instance: Recognition, *, created: bool, raw: bool = False) -> None:
+    """A credit-bank claim approved or rejected."""
     if raw:
         return
     before, instance._audit_status = (None if created else instance._audit_status), instance.status

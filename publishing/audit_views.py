@@ -50,7 +50,7 @@ class AuditLogFilterSet(SiteHistoryReportFilterSet):
             Q(content_type=types[Enrolment], object_id__in=_as_text(enrolments))
             | Q(
                 content_type=types[Certificate],
-                object_id__in=_as_text(Certificate.objects.filter(enrolment__in=enrolments)),
+                object_id__in=_as_text(Certificate.objects.filter(issuer_page=value)),
             )
         )
 

@@ -7,6 +7,7 @@ nothing here stores "which school a person belongs to" anywhere else.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -16,14 +17,17 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    TaskState,
     Workflow,
     WorkflowPage,
+    WorkflowState,
     WorkflowTask,
 )
 
 from accounts.roles import CENTRE_STAFF, PROVIDER_STAFF
-from courses.models import CoursePage, ProviderPage
-from enrolment.models import Enrolment, EnrolmentStatus
+from accounts.sms import SmsError, send_sms
+from courses.models import CourseIndexPage, CoursePage, ProviderPage
+from enrolment.selectors import course_current_learners
 
 # A school's staff write drafts and submit them; only the guidance centre publishes (see the workflow).
 PROVIDER_PAGE_PERMISSIONS = ("add_page", "change_page")
@@ -151,8 +155,6 @@ def centre_rights_ensure(*, catalogue: Page) -> Group:
 
 
 def _content_types(pairs):
-    from django.contrib.contenttypes.models import ContentType
-
     wanted = Q()
     for app_label, model in pairs:
         wanted |= Q(app_label=app_label, model=model)
@@ -183,28 +185,39 @@ def review_workflow_ensure(*, catalogue: Page) -> Workflow:
     return workflow
 
 
+def catalogue_review_ensure(*, catalogue: CourseIndexPage) -> Workflow | None:
+    """The catalogue, once created or published: the centre's rights over it and the review workflow on it.
+    Nothing before the centre's role exists (accounts' data migration creates it)."""
+    if not Group.objects.filter(name=CENTRE_STAFF).exists():
+        return None
+    centre_rights_ensure(catalogue=catalogue)
+    return review_workflow_ensure(catalogue=catalogue)
+
+
+def page_created_rights_ensure(*, page: Page) -> None:
+    """A page just created in the admin: a school gets its room, the catalogue the centre's rights and review.
+    (Schools created in code are published, which does the same; see publishing.signals.)"""
+    page = page.specific
+    if isinstance(page, ProviderPage):
+        provider_room_ensure(provider=page)
+    elif isinstance(page, CourseIndexPage):
+        catalogue_review_ensure(catalogue=page)
+
+
 # --- Taking a course down -----------------------------------------------------------------------------
-
-
-def course_active_learners(course: CoursePage):
-    """Learners holding a seat or a waitlist place in any class of `course` (for the confirmation)."""
-    return Enrolment.objects.filter(
-        course_class__course=course, status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED)
-    )
 
 
 def course_unpublished_notify(*, course_id: int) -> int:
     """Text every learner still enrolled or waitlisted in a course that was just taken down. Returns how many.
 
-    Called after the transaction commits (the page really is down); the SMS sender masks numbers in logs.
+    Run after the transaction commits (the page really is down); nobody to text, nothing sent. The SMS sender
+    masks numbers in logs.
     """
-    from accounts.sms import SmsError, send_sms
-
     course = CoursePage.objects.filter(pk=course_id).first()
     if course is None or course.live:
         return 0
     sent = 0
-    enrolments = course_active_learners(course).select_related("learner", "course_class")
+    enrolments = course_current_learners(course).select_related("learner", "course_class")
     for enrolment in enrolments:
         body = _("您报名的课程“%(course)s”（%(label)s）已暂停发布，学校会与您联系后续安排。") % {
             "course": course.title,
@@ -223,10 +236,6 @@ REVIEW_COMMENT_MAX = 60  # an SMS is short; the full comment is in the admin
 
 def review_decision_notify(*, workflow_state_id: int) -> bool:
     """Text the submitter the centre's decision (and its comment, shortened). False if nobody to tell."""
-    from wagtail.models import TaskState, WorkflowState
-
-    from accounts.sms import SmsError, send_sms
-
     state = WorkflowState.objects.select_related("requested_by").filter(pk=workflow_state_id).first()
     if state is None or state.requested_by is None or not state.requested_by.phone:
         return False

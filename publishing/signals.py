@@ -1,62 +1,75 @@
-"""Signals of staff publishing; each calls a service (publishing.services).
+"""Every receiver of staff publishing, each one line calling a service (or queueing its task after commit).
 
-- A school (ProviderPage) created anywhere — admin, load_demo, a shell — gets its room at once; publishing a
-  renamed school renames its group and collection.
-- The catalogue (CourseIndexPage) gets the centre's rights and the review workflow when it is created.
-- A course taken down while people are enrolled: they are texted after the transaction commits.
-- A review decided: the person who submitted is texted (staff are reached by phone; Wagtail's own emails
-  reach only those with an address).
+Wagtail page and workflow events stay signals: they are the one place to hear a publish or a review decided
+from every path — the admin, scheduled publishing, the course import, `revision.publish()` in code.
+
+- page_published ProviderPage → provider_room_ensure: a school published (the import creates and publishes
+  the schools it does not know; a rename is published) has its room, named after it.
+- page_published CourseIndexPage → catalogue_review_ensure: the centre's rights and the review workflow.
+- page_unpublished CoursePage → after commit, the learners still enrolled or waitlisted are texted.
+- workflow_approved / workflow_rejected → after commit, the person who submitted is texted the decision (staff
+  are reached by phone; Wagtail's own emails reach only those with an address).
+- post_init / post_save of Enrolment, Certificate, Recognition → publishing.audit: the audit log's upkeep
+  (a status change made by staff, a certificate issued or revoked, a credit-bank decision).
+
+Creating a school or the catalogue in the admin is the `after_create_page` hook (publishing.wagtail_hooks);
+jizhou/demo.py calls the services itself.
 """
 
-from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_init, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, workflow_approved, workflow_rejected
 
-from accounts.roles import CENTRE_STAFF
 from courses.models import CourseIndexPage, CoursePage, ProviderPage
-from publishing import audit  # noqa: F401  (registers the enrolment audit receivers)
-from publishing.services import (
-    centre_rights_ensure,
-    course_active_learners,
-    provider_room_ensure,
-    review_workflow_ensure,
-)
-
-
-@receiver(post_save, sender=ProviderPage)
-def provider_room_on_create(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        provider_room_ensure(provider=instance)
+from enrolment.models import Enrolment
+from publishing import audit
+from publishing.services import catalogue_review_ensure, provider_room_ensure
+from publishing.tasks import notify_learners_course_unpublished, notify_submitter_of_review
+from records.models import Certificate, Recognition
 
 
 @receiver(page_published, sender=ProviderPage)
-def provider_room_on_publish(sender, instance, **kwargs):
+def school_published(sender, instance, **kwargs):
     provider_room_ensure(provider=instance)
 
 
-@receiver(post_save, sender=CourseIndexPage)
-def catalogue_review_on_create(sender, instance, created, raw=False, **kwargs):
-    if created and not raw and Group.objects.filter(name=CENTRE_STAFF).exists():
-        centre_rights_ensure(catalogue=instance)
-        review_workflow_ensure(catalogue=instance)
+@receiver(page_published, sender=CourseIndexPage)
+def catalogue_published(sender, instance, **kwargs):
+    catalogue_review_ensure(catalogue=instance)
 
 
 @receiver(page_unpublished, sender=CoursePage)
-def course_unpublished_tell_learners(sender, instance, **kwargs):
-    if not course_active_learners(instance).exists():
-        return
-    from publishing.tasks import notify_learners_course_unpublished
-
+def course_unpublished(sender, instance, **kwargs):
     transaction.on_commit(lambda pk=instance.pk: notify_learners_course_unpublished.delay(pk))
 
 
 @receiver(workflow_approved)
 @receiver(workflow_rejected)
-def review_decided_tell_submitter(sender, instance, user=None, **kwargs):
-    if instance.requested_by_id is None:
-        return
-    from publishing.tasks import notify_submitter_of_review
-
+def review_decided(sender, instance, **kwargs):
     transaction.on_commit(lambda pk=instance.pk: notify_submitter_of_review.delay(pk))
+
+
+# --- The audit log's upkeep (publishing.audit) -------------------------------------------------------------
+
+
+@receiver(post_init, sender=Enrolment)
+@receiver(post_init, sender=Certificate)
+@receiver(post_init, sender=Recognition)
+def status_as_loaded(sender, instance, **kwargs):
+    audit.remember_status(instance)
+
+
+@receiver(post_save, sender=Enrolment)
+def enrolment_saved(sender, instance, created, raw=False, **kwargs):
+    audit.enrolment_change_log(instance, created=created, raw=raw)
+
+
+@receiver(post_save, sender=Certificate)
+def certificate_saved(sender, instance, created, raw=False, **kwargs):
+    audit.certificate_log(instance, created=created, raw=raw)
+
+
+@receiver(post_save, sender=Recognition)
+def recognition_saved(sender, instance, created, raw=False, **kwargs):
+    audit.recognition_decision_log(instance, created=created, raw=raw)

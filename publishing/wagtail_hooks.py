@@ -1,15 +1,15 @@
-"""Wagtail admin hooks of staff publishing (imported by courses/wagtail_hooks.py):
+"""Wagtail admin hooks of staff publishing:
 
+- a school or the catalogue created in the admin gets its room / the centre's rights and review at once;
 - the staff home: a panel per school (upcoming classes, seats, waitlists, pending reviews), a teacher's classes;
-- a confirmation before taking down a course people are enrolled in;
+- a confirmation before taking down a course people are enrolled in (refusing to delete such a course, one at
+  a time or in bulk, is enrolment's rule: enrolment/wagtail_hooks.py);
 - choosers list only live pages and the person's own drafts (another school's drafts stay private);
 - the audit log for the guidance centre (filterable, CSV/XLSX export), under Reports;
 - our own audit actions in Wagtail's log registry.
 """
 
-from django.contrib import messages
 from django.db.models import Count, Q
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,14 +17,24 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.permissions import policy_registry
 
 from accounts.roles import is_centre_staff
 from courses.models import CourseClass, CoursePage
 from courses.selectors import providers_for_user
 from enrolment.models import EnrolmentStatus
+from enrolment.selectors import course_current_learners
 from publishing.audit import register_audit_actions
+from publishing.audit_views import AuditLogView
 from publishing.selectors import SchoolSummary, school_summaries
-from publishing.services import course_active_learners
+from publishing.services import page_created_rights_ensure
+
+
+@hooks.register("after_create_page")
+def _new_school_or_catalogue_gets_its_rights(request, page):
+    page_created_rights_ensure(page=page)
 
 
 @hooks.register("register_log_actions")
@@ -81,7 +91,7 @@ def _confirm_unpublish_with_learners(request, page):
     saying how many will be texted (publishing.signals sends the texts after the page is down)."""
     if not isinstance(page.specific, CoursePage) or request.POST.get("learners_confirmed") == "1":
         return None
-    learners = course_active_learners(page.specific).count()
+    learners = course_current_learners(page.specific).count()
     if not learners:
         return None
     return TemplateResponse(
@@ -97,37 +107,6 @@ def _confirm_unpublish_with_learners(request, page):
             "next": request.POST.get("next", "") or request.GET.get("next", ""),
         },
     )
-
-
-@hooks.register("before_delete_page")
-def _no_deleting_courses_people_are_in(request, page):
-    """Deleting a course would silently drop its learners' enrolments: take it down first (they are told),
-    and let the school sort out the enrolments."""
-    if isinstance(page.specific, CoursePage) and course_active_learners(page.specific).exists():
-        messages.error(request, _("这门课程还有已报名或候补的学员，不能删除；请先下线课程（系统会短信通知学员）。"))
-        return redirect("wagtailadmin_pages:edit", page.pk)
-    return None
-
-
-@hooks.register("before_bulk_action")
-def _bulk_unpublish_skips_no_learners(request, action_type, objects, action_class_instance):
-    """Bulk unpublishing has no room for the learners confirmation, and deleting such a course is refused:
-    courses people are enrolled in are taken down one at a time, from their own unpublish page."""
-    if action_type not in ("unpublish", "delete"):
-        return None
-    with_learners = [
-        page.get_admin_display_title()
-        for page in objects
-        if isinstance(page.specific, CoursePage) and course_active_learners(page.specific).exists()
-    ]
-    if not with_learners:
-        return None
-    messages.error(
-        request,
-        _("以下课程有已报名或候补的学员，请逐个下线（系统会确认并短信通知学员）：%(titles)s")
-        % {"titles": "、".join(with_learners)},
-    )
-    return redirect(action_class_instance.next_url)
 
 
 # --- Choosers -----------------------------------------------------------------------------------
@@ -150,8 +129,6 @@ def _chooser_hides_other_schools_drafts(pages, request):
 
 @hooks.register("register_admin_urls")
 def _audit_urls():
-    from publishing.audit_views import AuditLogView
-
     return [
         path("audit-log/", AuditLogView.as_view(), name="jizhou_audit_log"),
         path("audit-log/results/", AuditLogView.as_view(results_only=True), name="jizhou_audit_log_results"),
@@ -173,7 +150,6 @@ def _audit_menu_item():
 
 def _chooseable(viewset_class):
     """Wagtail's admin API lists every image/document to any admin user; limit it to the person's collections."""
-    from wagtail.permissions import policy_registry
 
     class CollectionScoped(viewset_class):
         def get_queryset(self):
@@ -188,8 +164,5 @@ def _chooseable(viewset_class):
 
 @hooks.register("construct_admin_api", order=100)  # after wagtail.images/documents register theirs
 def _admin_api_respects_collections(router):
-    from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
-    from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-
     router.register_endpoint("images", _chooseable(ImagesAdminAPIViewSet))
     router.register_endpoint("documents", _chooseable(DocumentsAdminAPIViewSet))

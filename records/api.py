@@ -11,10 +11,9 @@ from ninja import Router, Schema
 
 from accounts.api_auth import api_auth
 from core.api_errors import ApiError
-from core.ratelimit import client_ip
+from core.ratelimit import CERTIFICATE_MISSES_PER_ADDRESS, client_ip, rate_limit_count, rate_limit_exhausted
 from records.selectors import certificate_public, certificate_public_facts, learner_statements, learning_summary
 from records.services import normalise_certificate_code
-from records.verification_limits import verification_allowed, verification_missed
 
 router = Router(tags=["学习档案"])
 
@@ -79,8 +78,8 @@ def my_record(request: HttpRequest):
         "credits": float(summary.credits),
         "credit_conversion": summary.conversion.name if summary.conversion else None,
         "meetings_attended": summary.meetings_attended,
-        "classes_enrolled": len(summary.enrolments),
-        "classes_completed": sum(1 for e in summary.enrolments if e.status == "completed"),
+        "classes_enrolled": len(summary.activities),
+        "classes_completed": sum(1 for a in summary.activities if a.completed),
         "by_year_and_category": [
             {
                 "year": row.year,
@@ -120,10 +119,10 @@ def my_statements(request: HttpRequest):
 )
 def certificate_verify(request: HttpRequest, code: str):
     ip = client_ip(request)
-    if not verification_allowed(ip):
+    if rate_limit_exhausted(CERTIFICATE_MISSES_PER_ADDRESS, ip):
         raise ApiError(429, "rate_limited", "查询次数过多，请一小时后再试。")
     certificate = certificate_public(normalise_certificate_code(code) or "")
     if certificate is None:
-        verification_missed(ip)
+        rate_limit_count(CERTIFICATE_MISSES_PER_ADDRESS, ip)
         raise ApiError(404, "not_found", "没有找到这个编号的证书。")
     return certificate_public_facts(certificate)

@@ -1,8 +1,11 @@
-"""Learning records (终身学习档案): credit-bank rules, recognised learning, certificates, xAPI statements.
+"""Learning records (终身学习档案): the learning-hours ledger, credit-bank rules, recognised learning,
+certificates, xAPI statements.
 
-Hours come from attendance (enrolment.models); these models say how hours become points and credits,
-add learning done elsewhere once staff approve it, and keep what a certificate or an LRS needs even after the
-learner's account is gone (certificates hold a snapshot of what they certify).
+Records knows no source app. Sources (enrolment today; online lessons, community events, study circles later)
+call records.services: hours go into the ledger (`LearningEntry`, one row per learning event, keyed by the
+source), completions become certificates (a snapshot of what they certify, keyed by the source), events become
+xAPI statements. These models also say how hours become points and credits, add learning done elsewhere once
+staff approve it, and keep what a certificate or an LRS needs even after the learner's account is gone.
 """
 
 import os
@@ -18,8 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
-from courses.models import Category
-from enrolment.models import Enrolment
+from courses.models import Category, ProviderPage
 
 # A conversion rate above this is a typing error, not a policy (100 points for one hour of class).
 MAX_POINTS_PER_HOUR = Decimal("100")
@@ -169,6 +171,43 @@ class CreditConversion(models.Model):
         return f"{self.name}：{self.points_per_credit}分/学分"
 
 
+class LearningEntry(models.Model):
+    """One piece of learning in hours (学时), as its source reported it: the ledger 我的学习 adds up.
+
+    Today an attended meeting of a class; later a watched online lesson, a community event, a study-circle
+    session. `source` names the learning event uniquely across sources ("enrolment.attendance:12:34"), so
+    recording it twice changes nothing and the source can withdraw it (a roll call corrected). Title, category
+    and provider are copied when it is recorded.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("学员"), on_delete=models.CASCADE, related_name="learning_entries"
+    )
+    source = models.CharField(_("来源"), max_length=100, unique=True, editable=False)
+    title = models.CharField(_("学习内容"), max_length=255)
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider = models.CharField(_("学校/举办单位"), max_length=255, blank=True)
+    hours = models.DecimalField(
+        _("学时"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0")), _finite]
+    )
+    occurred_at = models.DateTimeField(_("学习时间"))
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("学时记录")
+        verbose_name_plural = _("学时记录")
+        ordering = ["occurred_at", "pk"]
+        indexes = [models.Index(fields=["learner", "occurred_at"], name="learningentry_learner_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gte=0), name="learningentry_hours_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} · {self.hours}"
+
+
 class RecognitionStatus(models.TextChoices):
     PENDING = "pending", _("待认定")
     APPROVED = "approved", _("已认定")
@@ -235,20 +274,24 @@ class CertificateStatus(models.TextChoices):
 
 
 class Certificate(models.Model):
-    """A completion certificate (结业证书). One per enrolment, ever: a revoked one keeps its place.
+    """A completion certificate (结业证书). One per completion, ever: a revoked one keeps its place.
 
-    The course, hours, issuer and name are copied at issue so the certificate still says what it said
-    after the course page is edited or the learner deletes their account (then the name is kept masked).
+    `source` names the completion as its source app does ("enrolment:12"); it is unique, so the database holds
+    the rule. The learner's name, course, class, category, issuer, hours and date are copied at issue (a
+    snapshot handed over by the source), so the certificate still says what it said after the course page is
+    renamed or the learner deletes their account (then the name is kept masked and the source key dropped).
+    `issuer_page` is the school whose staff may revoke it.
     """
 
     code = models.CharField(_("证书编号"), max_length=24, unique=True, editable=False)
-    enrolment = models.OneToOneField(
-        Enrolment,
-        verbose_name=_("报名"),
+    source = models.CharField(_("来源"), max_length=100, unique=True, null=True, blank=True, editable=False)
+    issuer_page = models.ForeignKey(
+        ProviderPage,
+        verbose_name=_("颁发学校"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="certificate",
+        related_name="+",
     )
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

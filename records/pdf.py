@@ -1,5 +1,8 @@
 """PDFs in Chinese: the completion certificate (with a QR code to its public verification page) and the
 learner's transcript. The CJK font is embedded (subset), so the text is real, selectable text.
+
+Rendering reads only the certificate's own (snapshot) fields and the learner's summary; storing a
+certificate's PDF once is the Celery task's work (`certificate_store_pdf`).
 """
 
 import io
@@ -9,6 +12,8 @@ from functools import cache
 import segno
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -16,6 +21,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from records.models import Certificate
 
 FONT = "WenQuanYiMicroHei"
 
@@ -151,14 +158,13 @@ def render_transcript_pdf(*, user, summary) -> bytes:
         line("暂无学时记录。")
     y -= 3 * mm
     line("参加的班次", 14, gap=8 * mm)
-    for enrolment in summary.enrolments:
-        course_class = enrolment.course_class
+    for activity in summary.activities:
         line(
-            f"{course_class.course.title}（{course_class.label}）  {enrolment.get_status_display()}  "
-            f"出勤{enrolment.meetings_attended}/{enrolment.meetings_total}次  {_hours(enrolment.hours_attended)}学时",
+            f"{activity.title}（{activity.label}）  {activity.status_display}  "
+            f"出勤{activity.sessions_attended}/{activity.sessions_total}次  {_hours(activity.hours)}学时",
             10,
         )
-    if not summary.enrolments:
+    if not summary.activities:
         line("暂无。", 10)
     y -= 3 * mm
     line("结业证书", 14, gap=8 * mm)
@@ -173,3 +179,16 @@ def render_transcript_pdf(*, user, summary) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def certificate_store_pdf(*, certificate_id: int) -> bool:
+    """Render and store a certificate's PDF once. Returns False if it already had one (task ran twice)."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+        if certificate is None or certificate.pdf:
+            return False
+        pdf = render_certificate_pdf(certificate)
+        certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf), save=False)
+        certificate.pdf_generated_at = timezone.now()
+        certificate.save(update_fields=["pdf", "pdf_generated_at"])
+    return True

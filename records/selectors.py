@@ -1,18 +1,25 @@
 """Reads for learning records: a learner's summary (hours, points, credits by year and category), certificate
-verification, everything held about a person, their xAPI statements.
+verification, what records holds about a person (for accounts.personal_data), their xAPI statements.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.phone import mask_phone
-from enrolment.models import Attendance, Enrolment, EnrolmentStatus, Meeting
-from records.models import Certificate, CreditConversion, CreditRule, Recognition, RecognitionStatus, XapiStatement
+from records.models import (
+    Certificate,
+    CreditConversion,
+    CreditRule,
+    LearnerKey,
+    LearningEntry,
+    Recognition,
+    RecognitionStatus,
+    XapiStatement,
+)
+from records.sources import LearningActivity, learner_activities
 
 ZERO = Decimal("0")
 NO_CATEGORY = "未分类"
@@ -52,7 +59,7 @@ class YearTotals:
 
 @dataclass
 class LearningSummary:
-    enrolments: list[Enrolment]
+    activities: list[LearningActivity]
     years: list[YearTotals]
     recognitions: list[Recognition]
     certificates: list[Certificate]
@@ -89,8 +96,9 @@ def credits_for(points: Decimal, conversion: CreditConversion | None) -> Decimal
 
 
 def learning_summary(user) -> LearningSummary:
-    """Everything on 我的学习, in a fixed number of queries: attended hours by the meeting's year and the
-    course's category, approved recognitions, points by the credit-bank rules, credits by the conversion."""
+    """Everything on 我的学习, in a fixed number of queries: the ledger's hours by the year they were learned in
+    and their category, approved recognitions, points by the credit-bank rules, credits by the conversion,
+    the certificates, and the activities each source registered (records.sources)."""
     by_rule, default_rule = _rules()
     cells: dict[tuple[int, str], YearCategory] = {}
     cell_rule: dict[tuple[int, str], CreditRule | None] = {}
@@ -102,16 +110,13 @@ def learning_summary(user) -> LearningSummary:
             cell_rule[key] = by_rule.get(category_id, default_rule)
         return cells[key]
 
-    attended = Attendance.objects.filter(enrolment__learner=user).values_list(
-        "meeting__starts_at",
-        "meeting__hours",
-        "enrolment__course_class__course__category_id",
-        "enrolment__course_class__course__category__name",
+    entries = LearningEntry.objects.filter(learner=user).values_list(
+        "occurred_at", "hours", "category_id", "category__name"
     )
-    meetings = 0
-    for starts_at, hours, category_id, category_name in attended:
-        meetings += 1
-        cell(timezone.localtime(starts_at).year, category_id, category_name).class_hours += hours
+    sessions = 0
+    for occurred_at, hours, category_id, category_name in entries:
+        sessions += 1
+        cell(timezone.localtime(occurred_at).year, category_id, category_name).class_hours += hours
     recognitions = list(
         Recognition.objects.filter(learner=user).select_related("category", "decided_by").order_by("-learned_on")
     )
@@ -141,29 +146,8 @@ def learning_summary(user) -> LearningSummary:
 
     conversion = CreditConversion.objects.filter(is_active=True).first()
     total_points = sum((r.points for r in cells.values()), ZERO)
-    # Counted in subqueries: joining attendances and meetings together would multiply rows per class.
-    attended_count = (
-        Attendance.objects.filter(enrolment=OuterRef("pk")).values("enrolment").annotate(n=Count("pk")).values("n")
-    )
-    meeting_count = (
-        Meeting.objects.filter(course_class=OuterRef("course_class"))
-        .values("course_class")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    enrolments = list(
-        Enrolment.objects.filter(learner=user)
-        .select_related("course_class__course__category", "course_class__course__provider")
-        .annotate(
-            meetings_attended=Coalesce(Subquery(attended_count), 0),
-            meetings_total=Coalesce(Subquery(meeting_count), 0),
-        )
-        # A cancelled enrolment stays on the record only if the learner attended something.
-        .exclude(status=EnrolmentStatus.CANCELLED, meetings_attended=0)
-        .order_by("-course_class__starts_on", "-pk")
-    )
     return LearningSummary(
-        enrolments=enrolments,
+        activities=learner_activities(user),
         years=year_totals,
         recognitions=recognitions,
         certificates=list(Certificate.objects.filter(learner=user).order_by("-issued_at")),
@@ -171,7 +155,8 @@ def learning_summary(user) -> LearningSummary:
         points=total_points,
         credits=credits_for(total_points, conversion),
         conversion=conversion,
-        meetings_attended=meetings,
+        # Every ledger entry is one session attended (a class meeting today).
+        meetings_attended=sessions,
         by_category=dict(sorted(by_category.items())),
     )
 
@@ -207,48 +192,12 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def personal_data_export(user) -> dict:
-    """Everything the platform holds about `user`, as JSON-ready data (the 下载我的数据 file)."""
-    from wagtail.models import APIToken
-
-    from enrolment.models import PhoneReveal
-    from records.models import LearnerKey
-
+def learner_personal_data(user) -> dict:
+    """What records holds about `user`, for 下载我的数据 (registered with accounts.personal_data): the xAPI
+    learner id (in "account"), recognitions, certificates (full name), the hours ledger, xAPI statements."""
     key = LearnerKey.objects.filter(learner=user).first()
     return {
-        "exported_at": _iso(timezone.now()),
-        "account": {
-            "phone": user.phone,
-            "display_name": user.display_name,
-            "email": user.email,
-            "birth_year": user.birth_year,
-            "home_town": user.home_town.name if user.home_town_id else None,
-            "audiences": list(user.audiences.values_list("name", flat=True)),
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-            "roles": list(user.groups.values_list("name", flat=True)),
-            "xapi_learner_id": str(key.xapi_id) if key else None,
-        },
-        "enrolments": [
-            {
-                "id": e.pk,
-                "course": e.course_class.course.title,
-                "class": e.course_class.label,
-                "status": e.status,
-                "enrolled_at": _iso(e.created_at),
-                "completed_at": _iso(e.completed_at),
-                "cancelled_at": _iso(e.cancelled_at),
-                "hours_attended": str(e.hours_attended),
-                "attendance": [
-                    {"meeting": _iso(a.meeting.starts_at), "hours": str(a.meeting.hours), "method": a.method}
-                    for a in e.attendances.select_related("meeting").order_by("meeting__starts_at")
-                ],
-                "phone_number_shown_to_staff_at": [
-                    _iso(r.revealed_at) for r in PhoneReveal.objects.filter(enrolment=e).order_by("revealed_at")
-                ],
-            }
-            for e in Enrolment.objects.filter(learner=user).select_related("course_class__course").order_by("pk")
-        ],
+        "account": {"xapi_learner_id": str(key.xapi_id) if key else None},
         "recognitions": [
             {
                 "title": r.title,
@@ -267,9 +216,17 @@ def personal_data_export(user) -> dict:
             {**certificate_public_facts(c), "learner_name": c.learner_name}
             for c in Certificate.objects.filter(learner=user).order_by("pk")
         ],
-        "api_tokens": [
-            {"name": t.name, "created_at": _iso(t.created_at), "revoked_at": _iso(t.revoked_at)}
-            for t in APIToken.objects.filter(user=user).order_by("pk")
+        "learning_hours": [
+            {
+                "title": e.title,
+                "category": e.category.name if e.category_id else None,
+                "provider": e.provider,
+                "hours": str(e.hours),
+                "learned_at": _iso(e.occurred_at),
+                "recorded_at": _iso(e.created_at),
+                "source": e.source,
+            }
+            for e in LearningEntry.objects.filter(learner=user).select_related("category").order_by("occurred_at", "pk")
         ],
         "xapi_statements": learner_statements(user),
     }

@@ -1,4 +1,10 @@
-"""Writes for learning records: certificates, recognised learning, credit rules, xAPI statements, my data.
+"""Writes for learning records: what sources tell records (hours, registrations, attendance, completions),
+certificates, recognised learning, credit rules, xAPI statements, erasing a learner's records.
+
+Records knows no source app: enrolment (today), online lessons, community events and study circles (later)
+call the services under "What sources tell records" with neutral facts — a `source` key for the learning
+event, an `xapi.Activity`, the category, hours and time — and hand over a `records.sources.Completion`
+snapshot when a certificate is due.
 
 HackSoft style: keyword-only, typed, one transaction each. Refusals raise RecordsRefused with a machine
 code and a Chinese message; nothing is changed when a request is refused.
@@ -9,25 +15,21 @@ import logging
 import re
 import secrets
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from urllib.parse import urljoin
 
-import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import ADMIN_ROLES, is_centre_staff
+from accounts.roles import is_centre_staff
 from core.refusals import Refused
-from courses.models import Category, CourseClass
+from courses.models import Category
 from courses.selectors import providers_for_user
-from enrolment.models import Attendance, Enrolment, EnrolmentStatus
 from records import xapi
 from records.models import (
     Certificate,
@@ -35,10 +37,15 @@ from records.models import (
     CreditConversion,
     CreditRule,
     LearnerKey,
+    LearningEntry,
     Recognition,
     RecognitionStatus,
     XapiStatement,
+    private_storage,
 )
+from records.selectors import mask_name
+from records.sources import Completion
+from records.tasks import certificate_generate_pdf, xapi_push_statements
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +63,6 @@ class RecordsRefused(Refused):
         "invalid": 400,
         "evidence_type": 400,
         "evidence_too_large": 400,
-        "wrong_password": 403,
-        "staff_account": 409,
     }
 
 
@@ -65,13 +70,12 @@ class RecordsRefused(Refused):
 
 
 def may_revoke(user, certificate: Certificate) -> bool:
-    """Centre staff, or staff of the school whose course the certificate is for."""
+    """Centre staff, or staff of the school that issued the certificate."""
     if is_centre_staff(user):
         return True
-    if not user.is_authenticated or certificate.enrolment_id is None:
+    if not user.is_authenticated or certificate.issuer_page_id is None:
         return False
-    provider_id = certificate.enrolment.course_class.course.provider_id
-    return provider_id is not None and providers_for_user(user).filter(pk=provider_id).exists()
+    return providers_for_user(user).filter(pk=certificate.issuer_page_id).exists()
 
 
 # --- Certificates --------------------------------------------------------------------------------
@@ -97,19 +101,11 @@ def normalise_certificate_code(raw: str) -> str | None:
     return code if CODE_RE.match(code) else None
 
 
-def certificate_issue(*, enrolment_id: int) -> Certificate:
-    """Issue the certificate for a completed enrolment. Asking again returns the same certificate; a revoked
-    certificate is never silently replaced (one certificate per enrolment, by the database too)."""
+def certificate_issue(*, completion: Completion) -> Certificate:
+    """Issue the certificate for a completion. Asking again returns the same certificate; a revoked
+    certificate is never silently replaced (one certificate per source, by the database too)."""
     with transaction.atomic():
-        enrolment = (
-            Enrolment.objects.select_for_update(of=("self",))
-            .select_related("learner", "course_class__course__provider", "course_class__course__category")
-            .filter(pk=enrolment_id)
-            .first()
-        )
-        if enrolment is None:
-            raise RecordsRefused("not_found", _("没有找到这条报名记录。"))
-        existing = Certificate.objects.filter(enrolment=enrolment).first()
+        existing = Certificate.objects.select_for_update().filter(source=completion.source).first()
         if existing is not None:
             if existing.status == CertificateStatus.REVOKED:
                 raise RecordsRefused(
@@ -117,20 +113,19 @@ def certificate_issue(*, enrolment_id: int) -> Certificate:
                     _("该学员本课程的证书（%(code)s）已被撤销，不会自动重新颁发。") % {"code": existing.code},
                 )
             return existing
-        if enrolment.status != EnrolmentStatus.COMPLETED:
+        if completion.completed_at is None:
             raise RecordsRefused("not_completed", _("学员尚未结业，不能颁发证书。"))
-        course_class = enrolment.course_class
-        course = course_class.course
         certificate = Certificate(
-            enrolment=enrolment,
-            learner=enrolment.learner,
-            learner_name=enrolment.learner.display_name,
-            course_title=course.title,
-            class_label=course_class.label,
-            category_name=course.category.name if course.category_id else "",
-            issuer=course.provider.title if course.provider_id else settings.WAGTAIL_SITE_NAME,
-            hours=enrolment.hours_attended or Decimal("0"),
-            completed_on=timezone.localdate(enrolment.completed_at or timezone.now()),
+            source=completion.source,
+            issuer_page=completion.issuer_page,
+            learner=completion.learner,
+            learner_name=completion.learner_name,
+            course_title=completion.course_title,
+            class_label=completion.class_label,
+            category_name=completion.category.name if completion.category else "",
+            issuer=completion.issuer,
+            hours=completion.hours or Decimal("0"),
+            completed_on=timezone.localdate(completion.completed_at),
         )
         for _attempt in range(5):  # a clash of 60 random bits is not expected; retry rather than fail
             certificate.code = new_certificate_code()
@@ -139,18 +134,18 @@ def certificate_issue(*, enrolment_id: int) -> Certificate:
                     certificate.save()
                 break
             except IntegrityError:
-                if Certificate.objects.filter(enrolment=enrolment).exists():
-                    return Certificate.objects.get(enrolment=enrolment)
+                if Certificate.objects.filter(source=completion.source).exists():
+                    return Certificate.objects.get(source=completion.source)
                 certificate.pk = None
         else:  # pragma: no cover
             raise RecordsRefused("invalid_state", _("证书编号生成失败，请重试。"))
         _record_statement(
-            learner=enrolment.learner,
+            learner=completion.learner,
             verb="earned",
-            build=lambda key: xapi.earned(certificate=certificate, course_class=course_class, learner_key=key),
+            build=lambda key: xapi.earned(
+                learner_key=key, certificate=certificate, parent=completion.activity, category=completion.category
+            ),
         )
-        from records.tasks import certificate_generate_pdf
-
         transaction.on_commit(lambda pk=certificate.pk: certificate_generate_pdf.delay(pk), robust=True)
         return certificate
 
@@ -159,10 +154,7 @@ def certificate_revoke(*, code: str, by: User, reason: str) -> Certificate:
     reason = (reason or "").strip()
     with transaction.atomic():
         certificate = (
-            Certificate.objects.select_for_update(of=("self",))
-            .select_related("enrolment__course_class__course")
-            .filter(code=normalise_certificate_code(code) or "")
-            .first()
+            Certificate.objects.select_for_update().filter(code=normalise_certificate_code(code) or "").first()
         )
         if certificate is None:
             raise RecordsRefused("not_found", _("没有找到这张证书。"))
@@ -184,24 +176,7 @@ def _date(certificate: Certificate) -> str:
     return f"{timezone.localtime(certificate.revoked_at):%Y-%m-%d}"
 
 
-def certificate_store_pdf(*, certificate_id: int) -> bool:
-    """Render and store a certificate's PDF once. Returns False if it already had one (task ran twice)."""
-    from django.core.files.base import ContentFile
-
-    from records.pdf import render_certificate_pdf
-
-    with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
-        if certificate is None or certificate.pdf:
-            return False
-        pdf = render_certificate_pdf(certificate)
-        certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf), save=False)
-        certificate.pdf_generated_at = timezone.now()
-        certificate.save(update_fields=["pdf", "pdf_generated_at"])
-    return True
-
-
-# --- Hooks from enrolment ------------------------------------------------------------------------
+# --- What sources tell records -------------------------------------------------------------------
 
 
 def learner_key(user: User) -> uuid.UUID:
@@ -209,137 +184,115 @@ def learner_key(user: User) -> uuid.UUID:
     return key.xapi_id
 
 
-def _record_statement(*, learner: User, verb: str, build) -> XapiStatement:
+def _record_statement(*, learner: User, verb: str, build: Callable[[uuid.UUID], dict]) -> XapiStatement:
+    """Put a statement in the outbox once (its id is deterministic) and, with an LRS, send it after commit."""
     statement = build(learner_key(learner))
     row, created = XapiStatement.objects.get_or_create(
         id=uuid.UUID(statement["id"]), defaults={"learner": learner, "verb": verb, "statement": statement}
     )
     if created and settings.XAPI_LRS_URL:
-        from records.tasks import xapi_push_statements
-
         transaction.on_commit(lambda sid=str(row.pk): xapi_push_statements.delay([sid]), robust=True)
     return row
 
 
-def record_enrolment_saved(*, enrolment: Enrolment, created: bool) -> None:
-    """Called on every save of an enrolment: the registration and the completion each leave a record once."""
-    if created and enrolment.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED):
-        _record_statement(
-            learner=enrolment.learner,
-            verb="registered",
-            build=lambda key: xapi.registered(enrolment=enrolment, learner_key=key),
-        )
-    if enrolment.status == EnrolmentStatus.COMPLETED and enrolment.completed_at:
-        key = learner_key(enrolment.learner)
-        if XapiStatement.objects.filter(id=xapi.statement_id("completed", key, enrolment.pk)).exists():
-            return
-        _record_statement(
-            learner=enrolment.learner,
-            verb="completed",
-            build=lambda key: xapi.completed(enrolment=enrolment, learner_key=key),
-        )
-        try:
-            certificate_issue(enrolment_id=enrolment.pk)
-        except RecordsRefused as refusal:  # e.g. a revoked certificate: completion stands, no new certificate
-            logger.info("No certificate for enrolment %s: %s", enrolment.pk, refusal.code)
+def learning_hours_record(
+    *,
+    learner: User,
+    source: str,
+    title: str,
+    hours: Decimal,
+    occurred_at: datetime.datetime,
+    category: Category | None = None,
+    provider: str = "",
+) -> LearningEntry:
+    """Put hours of learning in the ledger. Idempotent on `source`: recording the same learning event again
+    returns the entry already there, unchanged."""
+    if hours is None or not Decimal(hours).is_finite() or Decimal(hours) < 0:
+        raise RecordsRefused("invalid", _("学时必须是不小于0的数值。"))
+    entry, _created = LearningEntry.objects.get_or_create(
+        source=source,
+        defaults={
+            "learner": learner,
+            "title": title[:255],
+            "category": category,
+            "provider": (provider or "")[:255],
+            "hours": hours,
+            "occurred_at": occurred_at,
+        },
+    )
+    return entry
 
 
-def record_attendances(*, attendance_ids: list[int]) -> None:
-    """Attendance rows were added (QR check-in or roll call): one "attended" statement per learner and meeting."""
-    for attendance in Attendance.objects.filter(pk__in=attendance_ids).select_related(
-        "meeting", "enrolment__learner", "enrolment__course_class__course__category"
-    ):
-        enrolment = attendance.enrolment
-        _record_statement(
-            learner=enrolment.learner,
-            verb="attended",
-            build=lambda key, e=enrolment, m=attendance.meeting: xapi.attended(enrolment=e, meeting=m, learner_key=key),
-        )
+def learning_hours_withdraw(*, source: str) -> bool:
+    """Take a learning event's hours out of the ledger (the source corrected itself). True if there were any."""
+    deleted, _by_model = LearningEntry.objects.filter(source=source).delete()
+    return bool(deleted)
 
 
-# --- xAPI: sending to the learning record store ---------------------------------------------------
+def learning_registered(
+    *, learner: User, ref: str, activity: xapi.Activity, category: Category | None, at: datetime.datetime
+) -> XapiStatement:
+    """A learner signed up for an activity (a class, later a study circle…): a "registered" statement."""
+    return _record_statement(
+        learner=learner,
+        verb="registered",
+        build=lambda key: xapi.registered(learner_key=key, ref=ref, activity=activity, category=category, at=at),
+    )
 
 
-# The LRS refuses the statement itself (malformed, or the id is taken by a different statement; FastAPI-based
-# stores such as ralph answer 422 for what the spec calls 400): not worth retrying.
-REFUSED_STATUSES = (400, 409, 422)
+def learning_attended(
+    *,
+    learner: User,
+    source: str,
+    ref: str,
+    activity: xapi.Activity,
+    parent: xapi.Activity | None,
+    category: Category | None,
+    provider: str,
+    hours: Decimal,
+    at: datetime.datetime,
+) -> LearningEntry:
+    """A learner attended a session (a class meeting today): its hours go in the ledger under `source`, named
+    after what was learned (the parent activity, e.g. the class), and an "attended" statement in the outbox."""
+    entry = learning_hours_record(
+        learner=learner,
+        source=source,
+        title=(parent or activity).name,
+        category=category,
+        provider=provider,
+        hours=hours,
+        occurred_at=at,
+    )
+    _record_statement(
+        learner=learner,
+        verb="attended",
+        build=lambda key: xapi.attended(
+            learner_key=key, ref=ref, activity=activity, parent=parent, category=category, hours=hours, at=at
+        ),
+    )
+    return entry
 
 
-class LrsUnavailable(Exception):
-    """The LRS could not be reached or refused us as a whole (down, 5xx, auth): try again later."""
-
-
-@dataclass(frozen=True)
-class PushResult:
-    sent: int
-    rejected: int
-    pending: int
-
-
-def _lrs_post(statements: list[dict]) -> requests.Response:
+def learning_completed(*, completion: Completion) -> Certificate | None:
+    """A learner completed an activity: a "completed" statement, then the certificate (issued once). A revoked
+    certificate is not replaced: the completion stands, without a new certificate (None)."""
+    _record_statement(
+        learner=completion.learner,
+        verb="completed",
+        build=lambda key: xapi.completed(
+            learner_key=key,
+            ref=completion.ref,
+            activity=completion.activity,
+            category=completion.category,
+            hours=completion.hours,
+            at=completion.completed_at,
+        ),
+    )
     try:
-        return requests.post(
-            urljoin(settings.XAPI_LRS_URL.rstrip("/") + "/", "statements"),
-            json=statements,
-            auth=(settings.XAPI_LRS_USERNAME, settings.XAPI_LRS_PASSWORD) if settings.XAPI_LRS_USERNAME else None,
-            headers={"X-Experience-API-Version": xapi.XAPI_VERSION},
-            timeout=settings.XAPI_LRS_TIMEOUT,
-        )
-    except requests.RequestException as error:
-        raise LrsUnavailable(f"{type(error).__name__}") from error
-
-
-def _note_failure(ids: list, error: str) -> None:
-    XapiStatement.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1, last_error=error[:300])
-
-
-def xapi_push(*, statement_ids: list[str] | None = None, batch_size: int = 50) -> PushResult:
-    """Send pending statements (all, or those of `statement_ids`) in batches. Statements stay pending until the
-    LRS has taken them; a statement the LRS refuses on its own (400/409/422) is marked rejected, not retried.
-    Raises LrsUnavailable when the store is down, after noting the attempt on the statements concerned."""
-    if not settings.XAPI_LRS_URL:
-        return PushResult(sent=0, rejected=0, pending=XapiStatement.objects.filter(pushed_at__isnull=True).count())
-    pending = XapiStatement.objects.filter(pushed_at__isnull=True, rejected_at__isnull=True).order_by("created_at")
-    if statement_ids is not None:
-        pending = pending.filter(pk__in=statement_ids)
-    sent = rejected = 0
-    while True:
-        batch = list(pending.values_list("pk", "statement")[:batch_size])
-        if not batch:
-            break
-        ids = [pk for pk, _statement in batch]
-        try:
-            response = _lrs_post([statement for _pk, statement in batch])
-        except LrsUnavailable as error:
-            _note_failure(ids, str(error))
-            raise
-        if response.status_code in (200, 204):
-            XapiStatement.objects.filter(pk__in=ids).update(
-                pushed_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-            )
-            sent += len(ids)
-        elif response.status_code in REFUSED_STATUSES:
-            # One bad statement spoils a batch: send them one by one to find it.
-            for pk, statement in batch:
-                one = _lrs_post([statement])
-                if one.status_code in (200, 204):
-                    XapiStatement.objects.filter(pk=pk).update(
-                        pushed_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-                    )
-                    sent += 1
-                elif one.status_code in REFUSED_STATUSES:
-                    XapiStatement.objects.filter(pk=pk).update(
-                        rejected_at=timezone.now(), attempts=F("attempts") + 1, last_error=one.text[:300]
-                    )
-                    rejected += 1
-                else:
-                    _note_failure([pk], f"HTTP {one.status_code}")
-                    raise LrsUnavailable(f"HTTP {one.status_code}")
-        else:
-            _note_failure(ids, f"HTTP {response.status_code}")
-            raise LrsUnavailable(f"HTTP {response.status_code}")
-    left = XapiStatement.objects.filter(pushed_at__isnull=True, rejected_at__isnull=True).count()
-    return PushResult(sent=sent, rejected=rejected, pending=left)
+        return certificate_issue(completion=completion)
+    except RecordsRefused as refusal:
+        logger.info("No certificate for %s: %s", completion.source, refusal.code)
+        return None
 
 
 # --- Credit bank ---------------------------------------------------------------------------------
@@ -490,42 +443,32 @@ def recognition_decide(*, recognition_id: int, by: User, approve: bool, note: st
         return recognition
 
 
-# --- My data -------------------------------------------------------------------------------------
+# --- Erasing a learner's records (account deletion) ----------------------------------------------
 
 
-def account_delete(*, user: User, password: str) -> None:
-    """Delete a resident's account. Certificates already issued stay verifiable, with the name masked and no
-    link to the person; everything else about them goes (enrolments, attendance, evidence, statements)."""
-    from enrolment.services import EnrolmentRefused, enrolment_cancel
-    from records.selectors import mask_name
+def learner_records_erase(*, user: User) -> Callable[[], None]:
+    """Registered with accounts.personal_data: run when a learner deletes their account, before the user row
+    goes. Certificates already issued stay verifiable with the name masked, unlinked from the person and from
+    their source; their stored PDF (full name) is deleted. Recognitions with their evidence, ledger entries,
+    xAPI statements and the learner key go. Returns what to do once the deletion is committed (delete files)."""
+    files: list[str] = []
+    for certificate in Certificate.objects.select_for_update().filter(learner=user):
+        certificate.learner, certificate.source = None, None
+        certificate.learner_name = mask_name(certificate.learner_name)
+        if certificate.pdf:  # the stored PDF shows the full name: it goes with the account
+            files.append(certificate.pdf.name)
+            certificate.pdf, certificate.pdf_generated_at = "", None
+        certificate.save(update_fields=["learner", "source", "learner_name", "pdf", "pdf_generated_at"])
+    recognitions = Recognition.objects.filter(learner=user)
+    files += [r.evidence.name for r in recognitions if r.evidence]
+    recognitions.delete()
+    LearningEntry.objects.filter(learner=user).delete()
+    XapiStatement.objects.filter(learner=user).delete()
+    LearnerKey.objects.filter(learner=user).delete()
 
-    if not user.check_password(password or ""):
-        raise RecordsRefused("wrong_password", _("密码不正确，账号未注销。"))
-    if user.is_staff or user.is_superuser or user.groups.filter(name__in=ADMIN_ROLES).exists():
-        raise RecordsRefused("staff_account", _("工作人员账号请联系管理员注销。"))
-    with transaction.atomic():
-        for enrolment in Enrolment.objects.filter(
-            learner=user, status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED)
-        ):
-            try:  # frees the seat and passes it to the waitlist, as a cancellation would
-                enrolment_cancel(enrolment_id=enrolment.pk, by=user)
-            except EnrolmentRefused:
-                # The class has started: the learner cannot cancel, but a deleted person holds no seat.
-                if enrolment.holds_seat:
-                    CourseClass.objects.select_for_update().filter(pk=enrolment.course_class_id).update(
-                        seats_taken=F("seats_taken") - 1
-                    )
-        files_after: list[str] = []
-        # Kept for verification: course, hours, issuer, date and the masked name; the person is unlinked.
-        for certificate in Certificate.objects.select_for_update().filter(learner=user):
-            certificate.learner, certificate.enrolment = None, None
-            certificate.learner_name = mask_name(certificate.learner_name)
-            if certificate.pdf:  # the stored PDF shows the full name: it goes with the account
-                files_after.append(certificate.pdf.name)
-                certificate.pdf, certificate.pdf_generated_at = "", None
-            certificate.save(update_fields=["learner", "enrolment", "learner_name", "pdf", "pdf_generated_at"])
-        files_after += [r.evidence.name for r in Recognition.objects.filter(learner=user) if r.evidence]
-        user.delete()
-    storage = Recognition._meta.get_field("evidence").storage
-    for name in files_after:
-        storage.delete(name)
+    def delete_files() -> None:
+        storage = private_storage()
+        for name in files:
+            storage.delete(name)
+
+    return delete_files

@@ -1,5 +1,5 @@
 """Celery tasks for learning records. Thin: they take ids, are safe to run twice, and are queued with
-transaction.on_commit by records_services.
+transaction.on_commit by records.services.
 """
 
 import logging
@@ -7,8 +7,8 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from records import services as records_services
-from records.services import LrsUnavailable
+from records.lrs import LrsUnavailable, xapi_push
+from records.pdf import certificate_store_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -24,14 +24,14 @@ def _backoff(retries: int) -> int:
 @shared_task
 def certificate_generate_pdf(certificate_id: int) -> bool:
     """Render a certificate's PDF once (a second run finds the file and does nothing)."""
-    return records_services.certificate_store_pdf(certificate_id=certificate_id)
+    return certificate_store_pdf(certificate_id=certificate_id)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def xapi_push_statements(self, statement_ids: list[str]) -> int:
     """Send these statements to the LRS (those still pending); retry with backoff while it is down."""
     try:
-        return records_services.xapi_push(statement_ids=statement_ids).sent
+        return xapi_push(statement_ids=statement_ids).sent
     except LrsUnavailable as error:
         if self.request.is_eager:
             # No broker (a laptop): do not hold up the request; they stay pending for the next push.
@@ -44,7 +44,7 @@ def xapi_push_statements(self, statement_ids: list[str]) -> int:
 def xapi_push_pending(self) -> int:
     """Beat task: send everything still pending."""
     try:
-        return records_services.xapi_push().sent
+        return xapi_push().sent
     except LrsUnavailable as error:
         if self.request.is_eager:
             logger.warning("LRS unavailable (%s); statements left pending", error)

@@ -1,6 +1,8 @@
 """Pages for learning records: 我的学习, transcript, my data, certificate verification, recognition for staff.
 
-Thin: reads through records_selectors, writes through records_services; every view checks who is asking.
+Thin: reads through records.selectors, writes through records.services; every view checks who is asking.
+My data (export, account deletion) goes through accounts.personal_data and accounts.services, which run what
+each app registered.
 """
 
 import json
@@ -19,21 +21,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from accounts.personal_data import personal_data_export
 from accounts.phone import normalise_phone
-from core.ratelimit import client_ip
+from accounts.services import AccountRefused, account_delete
+from core.ratelimit import CERTIFICATE_MISSES_PER_ADDRESS, client_ip, rate_limit_count, rate_limit_exhausted
 from courses.models import Category
 from records.models import Certificate, Recognition, RecognitionStatus
 from records.pdf import render_transcript_pdf
-from records.selectors import (
-    certificate_public,
-    certificate_public_facts,
-    learner_statements,
-    learning_summary,
-    personal_data_export,
-)
+from records.selectors import certificate_public, certificate_public_facts, learner_statements, learning_summary
 from records.services import (
     RecordsRefused,
-    account_delete,
     certificate_revoke,
     is_centre_staff,
     may_revoke,
@@ -41,7 +38,6 @@ from records.services import (
     recognition_create,
     recognition_decide,
 )
-from records.verification_limits import verification_allowed, verification_missed
 
 
 def _json_download(data, filename: str) -> HttpResponse:
@@ -94,7 +90,7 @@ def my_account_delete(request):
         return redirect("records:my_data")
     try:
         account_delete(user=request.user, password=request.POST.get("password", ""))
-    except RecordsRefused as refusal:
+    except AccountRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("records:my_data")
     logout(request)
@@ -121,11 +117,11 @@ def certificate_lookup(request):
 
 def _certificate_or_refusal(request, raw_code: str):
     ip = client_ip(request)
-    if not verification_allowed(ip):
+    if rate_limit_exhausted(CERTIFICATE_MISSES_PER_ADDRESS, ip):
         return None, render(request, "records/certificate_refused.html", {"limited": True}, status=429)
     certificate = certificate_public(normalise_certificate_code(raw_code) or "")
     if certificate is None:
-        verification_missed(ip)
+        rate_limit_count(CERTIFICATE_MISSES_PER_ADDRESS, ip)
         return None, render(request, "records/certificate_refused.html", {}, status=404)
     return certificate, None
 

@@ -1,16 +1,23 @@
-"""xAPI 1.0.3 statements for what learners do here: registered, attended, completed, earned (a certificate).
+"""xAPI 1.0.3 statements for what learners do: registered, attended, completed, earned (a certificate).
 
-Building only: no database writes and no network (records_services stores them, records_tasks sends them).
+Building only: no database writes and no network (records.services stores them, records.lrs sends them).
+Records knows no source app: a source (enrolment today) describes what happened in neutral terms — the
+activity (`Activity`: where it lives under the platform, its type, name, description), its parent activity,
+its category, the hours and the time — and names the event with a `ref` of its own.
+
 The actor is an `account` on the platform's home page named by the learner's opaque key — never a phone
-number or a name. Ids are uuid5 of the learner's key and what happened, so the same event always gives the
-same statement, and a database restored or rebuilt elsewhere cannot reuse another learner's ids.
+number or a name. Ids are uuid5 of the verb, the learner's key and the event's ref, so the same event always
+gives the same statement, and a database restored or rebuilt elsewhere cannot reuse another learner's ids.
 """
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+
+from courses.models import Category
 
 XAPI_VERSION = "1.0.3"
 # Fixed namespace for statement ids: changing it would make old events look new to the LRS.
@@ -29,6 +36,21 @@ ACTIVITY_TYPES = {
     "certificate": "https://w3id.org/xapi/tla/activity-types/credential",
 }
 LANG = "zh-CN"
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Something a learner signs up for, attends or completes, as its source describes it.
+
+    `path` names it under the platform's activity ids (`<home>/xapi/activities/<path>`), e.g. "class/12" or
+    "meeting/34": a source picks paths no other source uses. `type` is a key of ACTIVITY_TYPES. An empty
+    description is left out of the statement.
+    """
+
+    path: str
+    type: str
+    name: str
+    description: str = ""
 
 
 def home_page() -> str:
@@ -56,33 +78,28 @@ def actor(learner_key: uuid.UUID) -> dict:
     return {"objectType": "Agent", "account": {"homePage": home_page(), "name": str(learner_key)}}
 
 
-def class_activity(course_class) -> dict:
-    course = course_class.course
-    description = course.summary or course.title
-    return {
-        "objectType": "Activity",
-        "id": f"{home_page()}/xapi/activities/class/{course_class.pk}",
-        "definition": {
-            "type": ACTIVITY_TYPES["course"],
-            "name": _lang(f"{course.title}（{course_class.label}）"),
-            "description": _lang(description),
-        },
-    }
+def activity_object(activity: Activity) -> dict:
+    definition = {"type": ACTIVITY_TYPES[activity.type], "name": _lang(activity.name)}
+    if activity.description:
+        definition["description"] = _lang(activity.description)
+    return {"objectType": "Activity", "id": f"{home_page()}/xapi/activities/{activity.path}", "definition": definition}
 
 
-def _context(course_class, *, with_parent: bool) -> dict:
+def _context(*, parent: Activity | None, category: Category | None) -> dict:
     context = {"language": LANG, "platform": settings.WAGTAIL_SITE_NAME}
-    if with_parent:
-        context["contextActivities"] = {"parent": [class_activity(course_class)]}
-    if course_class.course.category_id:
-        context["contextActivities"] = context.get("contextActivities", {})
-        context["contextActivities"]["category"] = [
+    activities = {}
+    if parent is not None:
+        activities["parent"] = [activity_object(parent)]
+    if category is not None:
+        activities["category"] = [
             {
                 "objectType": "Activity",
-                "id": f"{home_page()}/xapi/activities/category/{course_class.course.category_id}",
-                "definition": {"name": _lang(course_class.course.category.name)},
+                "id": f"{home_page()}/xapi/activities/category/{category.pk}",
+                "definition": {"name": _lang(category.name)},
             }
         ]
+    if activities:
+        context["contextActivities"] = activities
     return context
 
 
@@ -99,57 +116,62 @@ def _statement(sid: uuid.UUID, learner_key: uuid.UUID, verb: str, obj: dict, tim
     }
 
 
-def registered(*, enrolment, learner_key: uuid.UUID) -> dict:
-    sid = statement_id("registered", learner_key, enrolment.pk)
+def registered(
+    *, learner_key: uuid.UUID, ref: str, activity: Activity, category: Category | None, at: datetime.datetime
+) -> dict:
     return _statement(
-        sid,
+        statement_id("registered", learner_key, ref),
         learner_key,
         "registered",
-        class_activity(enrolment.course_class),
-        enrolment.created_at,
-        context=_context(enrolment.course_class, with_parent=False),
+        activity_object(activity),
+        at,
+        context=_context(parent=None, category=category),
     )
 
 
-def attended(*, enrolment, meeting, learner_key: uuid.UUID) -> dict:
-    # Keyed by enrolment and meeting, not the attendance row: a roll call redone keeps the same statement.
-    sid = statement_id("attended", learner_key, enrolment.pk, meeting.pk)
-    course_class = enrolment.course_class
-    obj = {
-        "objectType": "Activity",
-        "id": f"{home_page()}/xapi/activities/meeting/{meeting.pk}",
-        "definition": {
-            "type": ACTIVITY_TYPES["meeting"],
-            "name": _lang(f"{course_class.course.title} {meeting.starts_at.astimezone():%Y-%m-%d %H:%M}"),
-            **({"description": _lang(meeting.topic)} if meeting.topic else {}),
-        },
-    }
+def attended(
+    *,
+    learner_key: uuid.UUID,
+    ref: str,
+    activity: Activity,
+    parent: Activity | None,
+    category: Category | None,
+    hours: Decimal,
+    at: datetime.datetime,
+) -> dict:
     return _statement(
-        sid,
+        statement_id("attended", learner_key, ref),
         learner_key,
         "attended",
-        obj,
-        meeting.starts_at,
-        result={"duration": _duration(meeting.hours)},
-        context=_context(course_class, with_parent=True),
+        activity_object(activity),
+        at,
+        result={"duration": _duration(hours)},
+        context=_context(parent=parent, category=category),
     )
 
 
-def completed(*, enrolment, learner_key: uuid.UUID) -> dict:
-    sid = statement_id("completed", learner_key, enrolment.pk)
+def completed(
+    *,
+    learner_key: uuid.UUID,
+    ref: str,
+    activity: Activity,
+    category: Category | None,
+    hours: Decimal,
+    at: datetime.datetime,
+) -> dict:
     return _statement(
-        sid,
+        statement_id("completed", learner_key, ref),
         learner_key,
         "completed",
-        class_activity(enrolment.course_class),
-        enrolment.completed_at,
-        result={"completion": True, "duration": _duration(enrolment.hours_attended)},
-        context=_context(enrolment.course_class, with_parent=False),
+        activity_object(activity),
+        at,
+        result={"completion": True, "duration": _duration(hours)},
+        context=_context(parent=None, category=category),
     )
 
 
-def earned(*, certificate, course_class, learner_key: uuid.UUID) -> dict:
-    sid = statement_id("earned", learner_key, certificate.code)
+def earned(*, learner_key: uuid.UUID, certificate, parent: Activity | None, category: Category | None) -> dict:
+    """The learner earned `certificate` (a records.models.Certificate) for `parent` (what they completed)."""
     obj = {
         "objectType": "Activity",
         "id": f"{home_page()}/certificates/{certificate.code}/",
@@ -160,10 +182,10 @@ def earned(*, certificate, course_class, learner_key: uuid.UUID) -> dict:
         },
     }
     return _statement(
-        sid,
+        statement_id("earned", learner_key, certificate.code),
         learner_key,
         "earned",
         obj,
         certificate.issued_at,
-        context=_context(course_class, with_parent=True),
+        context=_context(parent=parent, category=category),
     )

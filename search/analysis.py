@@ -19,6 +19,10 @@ from pathlib import Path
 
 from django.core.cache import cache
 
+from search.documents import Document
+from search.models import DictionaryWord, Synonym
+from search.registry import registered_source
+
 logger = logging.getLogger(__name__)
 
 DOMAIN_DICTIONARY = Path(__file__).parent / "data" / "domain_dict.txt"
@@ -74,7 +78,7 @@ def is_cjk(term: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _t2s():
-    import opencc
+    import opencc  # loads its conversion tables: only when traditional text first needs converting
 
     return opencc.OpenCC("t2s")
 
@@ -88,17 +92,9 @@ def normalize(text: str) -> str:
 
 
 def _extra_words() -> list[str]:
-    """Words staff added (DictionaryWord) and the names of towns, schools and categories."""
-    from accounts.models import Audience
-    from courses.models import Category, ProviderPage
-    from places.models import Town
-    from search.models import DictionaryWord
-
+    """Words staff added (DictionaryWord) and the names the source keeps whole (towns, schools, categories…)."""
     words = list(DictionaryWord.objects.values_list("word", flat=True))
-    words += list(Town.objects.values_list("name", flat=True))
-    words += list(ProviderPage.objects.values_list("title", flat=True))
-    words += list(Category.objects.values_list("name", flat=True))
-    words += list(Audience.objects.values_list("name", flat=True))
+    words += list(registered_source().dictionary_words())
     return words
 
 
@@ -132,7 +128,7 @@ def tokenizer():
         version = _version(DICTIONARY_VERSION_KEY)
         if _state["tokenizer"] is not None and version == _state["version"]:
             return _state["tokenizer"]
-        import jieba
+        import jieba  # its dictionary takes about a second to load: only on the first analysis
 
         jieba.setLogLevel(logging.WARNING)
         tok = _state["tokenizer"] or jieba.Tokenizer()
@@ -155,8 +151,6 @@ def synonyms() -> dict[str, frozenset[str]]:
     version = _version(SYNONYMS_VERSION_KEY)
     if _state["synonyms"] is not None and version == _state["synonyms_version"]:
         return _state["synonyms"]
-    from search.models import Synonym
-
     mapping: dict[str, set[str]] = {}
     for group in Synonym.objects.values_list("terms", flat=True):
         words = {w for w in (normalize(t).strip() for t in re.split(r"[\s,，、=;；]+", group)) if w}
@@ -170,7 +164,7 @@ def synonyms() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=50_000)
 def pinyin_forms(word: str) -> tuple[str, str]:
     """梨树 → ("lishu", "ls")."""
-    from pypinyin import lazy_pinyin
+    from pypinyin import lazy_pinyin  # its tables are large: loaded on the first word
 
     syllables = lazy_pinyin(word, errors="ignore")
     return "".join(syllables), "".join(s[0] for s in syllables if s)
@@ -207,6 +201,17 @@ def index_terms(text: str) -> str:
                     terms.append(initials)
                 terms.extend(word)
     return " ".join(terms)
+
+
+def document_terms(document: Document) -> dict[str, str]:
+    """A document's analysed text per field, weighted title ≫ keywords > summary > body; the same for every
+    engine."""
+    return {
+        "title_terms": index_terms(document.title),
+        "keyword_terms": index_terms(document.keywords),
+        "summary_terms": index_terms(document.summary),
+        "body_terms": index_terms(document.body),
+    }
 
 
 # --- Queries --------------------------------------------------------------------------------

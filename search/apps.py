@@ -8,4 +8,4 @@ class SearchConfig(AppConfig):
     verbose_name = _("课程搜索")
 
     def ready(self):
-        from search import signals  # noqa: F401 — connects the indexing signal handlers
+        from search import signals  # noqa: F401 — connects the synonym and dictionary receivers

@@ -1,46 +1,57 @@
-"""Search data owned by this app: one search document per live course, synonyms and dictionary words.
+"""Search data owned by this app: one search document per indexed id, its facet values, synonyms and
+dictionary words. No foreign key leaves the app: documents come from the registered source (search.registry).
 
-The document is the course as the database engine sees it: analysed terms per field (Chinese words,
-pinyin, initials) and the facts filters and facets need. SQLite keeps an FTS5 table in step with it
+The document is what the database engine queries: analysed terms per field (Chinese words, pinyin,
+initials) and the facts filters, facets and sorting need. SQLite keeps an FTS5 table in step with it
 through triggers; PostgreSQL keeps a generated, weighted `tsvector` column with a GIN index. Both are
 created by migration 0002 (raw SQL, by vendor), so no model field maps them.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from courses.models import CourseForm
-
 
 class SearchDocument(models.Model):
-    course = models.OneToOneField(
-        "courses.CoursePage", primary_key=True, on_delete=models.CASCADE, related_name="search_document"
-    )
+    # The source's id (a course page's id); the FTS5 rowid.
+    id = models.BigIntegerField(primary_key=True)
     # Analysed text, weighted A (title) > B (keywords) > C (summary) > D (body and names).
     title_terms = models.TextField(blank=True)
     keyword_terms = models.TextField(blank=True)
     summary_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
-    # Facts for filters, facets and sorting (class dates and seats are read live from the classes).
+    # Facts for filters and sorting (occurrences — classes, seats — are read live from the source).
     title = models.CharField(max_length=255)
-    category = models.ForeignKey("courses.Category", null=True, on_delete=models.SET_NULL, related_name="+")
-    provider = models.ForeignKey("courses.ProviderPage", null=True, on_delete=models.SET_NULL, related_name="+")
-    form = models.CharField(max_length=20, choices=CourseForm.choices, blank=True)
     fee = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     published_at = models.DateTimeField(null=True, db_index=True)
-    audiences = models.ManyToManyField("accounts.Audience", related_name="+", blank=True)
-    # The course's own town and the towns of its current classes' venues.
-    towns = models.ManyToManyField("places.Town", related_name="+", blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("搜索索引文档")
         verbose_name_plural = _("搜索索引文档")
-        indexes = [models.Index(fields=["category"]), models.Index(fields=["form"])]
 
     def __str__(self):
         return self.title
+
+
+class SearchFacet(models.Model):
+    """One value a document has for a facet (its category, each audience, each town…), with its label."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facets")
+    facet = models.CharField(max_length=30)
+    value = models.CharField(max_length=100)
+    label = models.CharField(max_length=255)
+    sort = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "facet", "value"], name="course_search_facet_unique")
+        ]
+        indexes = [models.Index(fields=["facet", "value"], name="course_search_facet_value")]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"
 
 
 class Synonym(models.Model):
@@ -90,8 +101,6 @@ class DictionaryWord(models.Model):
         return self.word
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         self.word = (self.word or "").strip()
         if not self.word or any(ch.isspace() for ch in self.word):
             raise ValidationError({"word": _("词语不能为空，也不能含空格。")})

@@ -1,18 +1,21 @@
-"""What a search asks for and what it answers: the one interface every engine implements."""
+"""What a search asks for and what it answers: the one interface every engine implements.
 
-import datetime
-from dataclasses import asdict, dataclass, field, replace
+A SearchRequest holds what the engine itself understands: words, the fee, occurrence filters, order and
+page. The facets a source filters by are added by subclassing it (courses.search.CourseSearch adds
+category, audience…): every field named in FACETS is matched against the documents' values of that facet.
+GET parameters are read once for all of them: the engine's own here, the facets by the subclass.
+"""
+
+from dataclasses import dataclass, replace
+from typing import ClassVar
 from urllib.parse import urlencode
 
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CourseForm
-
 PAGE_SIZE = 12
-MAX_PAGE_SIZE = 50
 MAX_PAGE = 1000
 MAX_STARTS_WITHIN_DAYS = 365
+MAX_QUERY_PARAMETER_CHARS = 1000
 
 
 class Sort:
@@ -27,12 +30,9 @@ class Sort:
 class SearchRequest:
     """A search as a resident (or the API) asks it. Unknown filter values are dropped, never errors."""
 
+    FACETS: ClassVar[tuple[str, ...]] = ()
+
     q: str = ""
-    category: str = ""
-    audience: str = ""
-    form: str = ""
-    provider: int | None = None
-    town: str = ""
     free: bool = False
     starts_within: int | None = None
     open_seats: bool = False
@@ -41,23 +41,19 @@ class SearchRequest:
     page_size: int = PAGE_SIZE
     with_facets: bool = True  # listings that show no counts (the catalogue) skip their queries
 
+    def facet_filters(self) -> dict[str, str]:
+        """facet name → the value asked for, for the facets given."""
+        return {name: str(getattr(self, name)) for name in self.FACETS if getattr(self, name) not in ("", None)}
+
     @property
     def filters_active(self) -> bool:
-        return bool(
-            self.category
-            or self.audience
-            or self.form
-            or self.provider
-            or self.town
-            or self.free
-            or self.starts_within
-            or self.open_seats
-        )
+        return bool(self.facet_filters() or self.free or self.starts_within or self.open_seats)
 
     def as_query_string(self, **changes) -> str:
-        values = asdict(replace(self, **changes))
-        values.pop("page_size")
-        values.pop("with_facets")
+        """The GET parameters that ask this search again (defaults left out)."""
+        changed = replace(self, **changes)
+        names = ["q", *self.FACETS, "free", "starts_within", "open_seats", "sort", "page"]
+        values = {name: getattr(changed, name) for name in names}
         if values["page"] == 1:
             values.pop("page")
         if values["sort"] == Sort.RELEVANCE:
@@ -65,12 +61,12 @@ class SearchRequest:
         return urlencode({k: ("1" if v is True else v) for k, v in values.items() if v not in ("", None, False)})
 
 
-def _slug(value) -> str:
+def slug_parameter(value) -> str:
     value = str(value or "").strip()
     return value if value and len(value) <= 80 and all(c.isalnum() or c in "-_" for c in value) else ""
 
 
-def _positive_int(value, maximum: int) -> int | None:
+def positive_int_parameter(value, maximum: int) -> int | None:
     value = str(value or "").strip()
     if not value.isdigit() or len(value) > 7:
         return None
@@ -78,28 +74,22 @@ def _positive_int(value, maximum: int) -> int | None:
     return min(number, maximum) if number > 0 else None
 
 
-def _flag(value) -> bool:
+def flag_parameter(value) -> bool:
     return str(value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def search_request_from_query(query, *, page_size: int = PAGE_SIZE) -> SearchRequest:
-    """Read a SearchRequest from GET parameters, dropping whatever does not make sense."""
-    form = str(query.get("form") or "").strip()
+def request_parameters(query) -> dict:
+    """The engine's own fields of a SearchRequest read from GET parameters, dropping what makes no sense.
+    A subclass adds its facets: `CourseSearch(**request_parameters(GET), category=…)`."""
     sort = str(query.get("sort") or "").strip()
-    return SearchRequest(
-        q=str(query.get("q") or "")[:1000],
-        category=_slug(query.get("category")),
-        audience=_slug(query.get("audience")),
-        form=form if form in CourseForm.values else "",
-        provider=_positive_int(query.get("provider"), 10**12),
-        town=_slug(query.get("town")),
-        free=_flag(query.get("free")),
-        starts_within=_positive_int(query.get("starts_within"), MAX_STARTS_WITHIN_DAYS),
-        open_seats=_flag(query.get("open_seats")),
-        sort=sort if sort in Sort.VALUES else Sort.RELEVANCE,
-        page=_positive_int(query.get("page"), MAX_PAGE) or 1,
-        page_size=page_size,
-    )
+    return {
+        "q": str(query.get("q") or "")[:MAX_QUERY_PARAMETER_CHARS],
+        "free": flag_parameter(query.get("free")),
+        "starts_within": positive_int_parameter(query.get("starts_within"), MAX_STARTS_WITHIN_DAYS),
+        "open_seats": flag_parameter(query.get("open_seats")),
+        "sort": sort if sort in Sort.VALUES else Sort.RELEVANCE,
+        "page": positive_int_parameter(query.get("page"), MAX_PAGE) or 1,
+    }
 
 
 @dataclass(frozen=True)
@@ -109,24 +99,11 @@ class FacetValue:
     count: int
 
 
-@dataclass
-class Hit:
-    course: object  # courses.models.CoursePage, with category/provider/town and current classes loaded
-    score: float
-    highlight: SafeString
+class Paged:
+    """Page arithmetic for anything with a `request` and a `total`."""
 
-
-@dataclass
-class SearchResponse:
     request: SearchRequest
-    hits: list[Hit]
     total: int
-    facets: dict[str, list[FacetValue] | int] = field(default_factory=dict)
-    suggestion: str | None = None
-    # True when nothing matched every word and the results match only some (or sound alike).
-    approximate: bool = False
-    engine: str = "database"
-    today: datetime.date | None = None
 
     @property
     def page(self) -> int:
@@ -143,17 +120,3 @@ class SearchResponse:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
-
-    def as_page(self):
-        """The hits' courses as a Django paginator page, for templates written for Paginator."""
-        from django.core.paginator import Page, Paginator
-
-        class _Counted:
-            def __init__(self, total):
-                self.total = total
-
-            def __len__(self):
-                return self.total
-
-        paginator = Paginator(_Counted(self.total), self.request.page_size)
-        return Page([hit.course for hit in self.hits], min(self.page, self.num_pages), paginator)

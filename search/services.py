@@ -1,103 +1,45 @@
-"""Writes to the search indexes. Every engine in use is kept up to date; the database engine always is,
-because it is also the fallback when Elasticsearch cannot be reached."""
+"""The engine's writes, as the apps and signals call them: queue index upkeep after commit, rebuild, and
+take in staff's changes to synonyms and dictionary words."""
 
-import logging
 from collections.abc import Callable, Iterable
 
-from courses.models import CoursePage
-from search.documents import course_facts
-from search.engines import SearchEngine, configured_engine, database_engine
+from django.db import transaction
 
-logger = logging.getLogger(__name__)
-
-
-def _engines() -> list[SearchEngine]:
-    engines: list[SearchEngine] = [database_engine()]
-    configured = configured_engine()
-    if configured.name != "database":
-        engines.append(configured)
-    return engines
+from search.analysis import bump_dictionary_version, bump_synonyms_version
+from search.indexing import index_update, reindex
+from search.tasks import search_index_update_containing_task, search_index_update_task
 
 
-def _indexable(course_id: int) -> CoursePage | None:
-    return (
-        CoursePage.objects.live()
-        .filter(pk=course_id)
-        .select_related("category", "provider", "town")
-        .prefetch_related("audiences")
-        .first()
-    )
+def search_index_queue(*, document_ids: Iterable[int]) -> None:
+    """After commit, index these documents as the source now has them (or remove them). Ids only: the
+    task reads the committed state, so queueing twice is harmless."""
+    ids = sorted({pk for pk in document_ids if pk})
+    if ids:
+        transaction.on_commit(lambda: search_index_update_task.delay(ids))
 
 
-def _each_engine(action: Callable[[SearchEngine], None], *, course_id: int) -> None:
-    for engine in _engines():
-        if engine.name == "database":
-            action(engine)
-            continue
-        try:
-            action(engine)
-        except Exception:  # noqa: BLE001 — an external engine being down must not stop publishing
-            logger.warning("search: %s engine could not update course %s", engine.name, course_id, exc_info=True)
-
-
-def course_index_update(*, course_id: int) -> bool:
-    """Index a live course, or remove it from every index when it is not live (or gone). Idempotent."""
-    course = _indexable(course_id)
-    if course is None:
-        _each_engine(lambda engine: engine.remove(course_id), course_id=course_id)
-        return False
-    facts = course_facts(course)
-    _each_engine(lambda engine: engine.index(facts), course_id=course_id)
-    return True
+def search_index_update(*, document_ids: Iterable[int]) -> int:
+    """Index these documents now (or remove them): what the queued task does."""
+    return index_update(document_ids)
 
 
 def search_reindex(
     *, progress: Callable[[Iterable[int], int], Iterable[int]] | None = None, batch_size: int = 200
 ) -> dict[str, int]:
-    """Rebuild every index from the live catalogue while the site keeps serving: documents are
-    replaced batch by batch (each batch in one transaction, so a course is never missing), and
-    documents of courses no longer live are removed at the end."""
-    from search.documents import indexable_courses
-
-    ids = list(CoursePage.objects.live().order_by("pk").values_list("pk", flat=True))
-    batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
-    done = progress(_expand(batches), len(ids)) if progress else None
-    indexed = 0
-    for batch in batches:
-        facts_list = [course_facts(course) for course in indexable_courses().filter(pk__in=batch).order_by("pk")]
-        for engine in _engines():
-            many = getattr(engine, "index_many", None)
-            try:
-                if many:
-                    many(facts_list)
-                else:
-                    for facts in facts_list:
-                        engine.index(facts)
-            except Exception:
-                if engine.name == "database":
-                    raise
-                logger.warning("search: %s engine could not re-index a batch", engine.name, exc_info=True)
-        indexed += len(facts_list)
-        if done is not None:
-            for _ in batch:
-                next(done, None)
-    live = set(ids)
-    removed = 0
-    for engine in _engines():
-        try:
-            stale = engine.indexed_ids() - live
-            for course_id in stale:
-                engine.remove(course_id)
-        except Exception:  # noqa: BLE001
-            logger.warning("search: %s engine could not remove stale documents", engine.name, exc_info=True)
-            continue
-        removed += len(stale)
-    if done is not None:
-        for _ in done:
-            pass
-    return {"indexed": indexed, "removed": removed}
+    """Rebuild every index from the source while the site keeps serving (manage.py search_reindex)."""
+    return reindex(progress=progress, batch_size=batch_size)
 
 
-def _expand(batches):
-    for batch in batches:
-        yield from batch
+def search_synonyms_changed() -> None:
+    # Synonyms are applied to queries, so a change takes effect at once without re-indexing.
+    transaction.on_commit(bump_synonyms_version)
+
+
+def search_dictionary_word_changed(*, word: str) -> None:
+    """Words are cut at indexing time: reload the dictionary, then re-cut the documents that contain it."""
+
+    def after_commit():
+        bump_dictionary_version()
+        search_index_update_containing_task.delay(word)
+
+    transaction.on_commit(after_commit)

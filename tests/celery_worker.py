@@ -75,7 +75,7 @@ def running_worker(tmp_path: Path, extra_env: dict[str, str]) -> Iterator[Path]:
         **os.environ,
         "DATABASE_URL": _test_database_url(),
         "CELERY_BROKER_URL": BROKER,
-        "DJANGO_SETTINGS_MODULE": "jizhou.settings",
+        "DJANGO_SETTINGS_MODULE": "jizhou.settings.base",
         **extra_env,
     }
     log_path = tmp_path / "worker.log"

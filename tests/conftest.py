@@ -71,9 +71,9 @@ def staff_b(tree):
 
 
 @pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    """Texts go to a list the test reads; rate-limit counters (locmem, or this run's Redis database) start at 0."""
-    settings.SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
+def sms_outbox():
+    """Texts go to a list the test reads (SMS_BACKEND in jizhou/settings/test.py); rate-limit counters (locmem, or
+    this run's Redis database) start at 0."""
     sms.outbox.clear()
     cache.clear()
     yield sms.outbox

@@ -74,6 +74,7 @@ def site_tree():
     home = root.add_child(instance=HomePage(title="蓟州终身学习网", slug="home-test"))
     Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})
     catalogue = home.add_child(instance=CourseIndexPage(title="课程", slug="courses"))
+    catalogue.save_revision().publish()  # publishing it gives the centre its rights and the review workflow
     return home, catalogue
 
 

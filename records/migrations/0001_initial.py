@@ -16,7 +16,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('courses', '0001_initial'),
-        ('enrolment', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -53,6 +52,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(editable=False, max_length=24, unique=True, verbose_name='证书编号')),
+                ('source', models.CharField(blank=True, editable=False, max_length=100, null=True, unique=True, verbose_name='来源')),
                 ('learner_name', models.CharField(max_length=50, verbose_name='学员姓名')),
                 ('course_title', models.CharField(max_length=255, verbose_name='课程')),
                 ('class_label', models.CharField(blank=True, max_length=60, verbose_name='班次')),
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('revoked_reason', models.CharField(blank=True, max_length=200, verbose_name='撤销原因')),
                 ('pdf', models.FileField(blank=True, storage=records.models.private_storage, upload_to='certificates/', verbose_name='证书文件')),
                 ('pdf_generated_at', models.DateTimeField(blank=True, null=True, verbose_name='证书生成时间')),
-                ('enrolment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='certificate', to='enrolment.enrolment', verbose_name='报名')),
+                ('issuer_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='courses.providerpage', verbose_name='颁发学校')),
                 ('learner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='certificates', to=settings.AUTH_USER_MODEL, verbose_name='学员')),
                 ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='撤销人')),
             ],
@@ -90,6 +90,27 @@ class Migration(migrations.Migration):
                 'verbose_name': '学分银行积分规则',
                 'verbose_name_plural': '学分银行积分规则',
                 'constraints': [models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('category',), name='creditrule_one_default', violation_error_message='默认规则只能有一条。'), models.CheckConstraint(condition=models.Q(('points_per_hour__gte', 0), ('points_per_hour__lte', Decimal('100'))), name='creditrule_points_per_hour_in_range', violation_error_message='每学时积分必须在0到100之间。'), models.CheckConstraint(condition=models.Q(('max_points_per_year__isnull', True), ('max_points_per_year__gte', 0), _connector='OR'), name='creditrule_year_limit_not_negative', violation_error_message='每年积分上限不能为负数。')],
+            },
+        ),
+        migrations.CreateModel(
+            name='LearningEntry',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('source', models.CharField(editable=False, max_length=100, unique=True, verbose_name='来源')),
+                ('title', models.CharField(max_length=255, verbose_name='学习内容')),
+                ('provider', models.CharField(blank=True, max_length=255, verbose_name='学校/举办单位')),
+                ('hours', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0')), records.models._finite], verbose_name='学时')),
+                ('occurred_at', models.DateTimeField(verbose_name='学习时间')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
+                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='courses.category', verbose_name='类别')),
+                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='learning_entries', to=settings.AUTH_USER_MODEL, verbose_name='学员')),
+            ],
+            options={
+                'verbose_name': '学时记录',
+                'verbose_name_plural': '学时记录',
+                'ordering': ['occurred_at', 'pk'],
+                'indexes': [models.Index(fields=['learner', 'occurred_at'], name='learningentry_learner_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('hours__gte', 0)), name='learningentry_hours_not_negative')],
             },
         ),
         migrations.CreateModel(

@@ -1,49 +1,29 @@
 """The default engine: SearchDocument rows with SQLite FTS5 or a PostgreSQL tsvector (GIN).
 
 One ORM query carries the filters; the full-text match is added as raw SQL for the database vendor.
-Class-dependent facts (open for enrolment, starting soon, seats left) are read live from the classes,
-so they never go stale between re-indexes.
+Occurrence facts (open for joining, starting soon, seats left, next start) are expressions the registered
+source builds over its own tables, read live at query time, so they never go stale between re-indexes.
 """
 
 import datetime
+from collections.abc import Sequence
 
 from django.db import connection, transaction
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    FloatField,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, F, FloatField, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from courses.models import CourseClass, ProviderPage
-from search.analysis import ParsedQuery, Term
-from search.documents import CourseFacts
-from search.engines.base import FACET_STARTS_WITHIN_DEFAULT, EngineResult, SearchEngine
-from search.models import SearchDocument
+from search.analysis import ParsedQuery, Term, document_terms
+from search.documents import Document
+from search.engines.base import FACET_STARTS_WITHIN_DEFAULT, OPEN_OCCURRENCE_BOOST, EngineResult, SearchEngine
+from search.models import SearchDocument, SearchFacet
 from search.query import FacetValue, SearchRequest, Sort
+from search.registry import registered_source
 
-OPEN_CLASS_BOOST = 1.5
 # Title ≫ keywords > summary > body.
 SQLITE_WEIGHTS = (10.0, 5.0, 2.5, 1.0)
 POSTGRES_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"  # D, C, B, A
-
-
-def open_classes(today: datetime.date) -> QuerySet[CourseClass]:
-    """Classes a resident can enrol in today (CourseClass.is_open_for_enrolment, as a query)."""
-    return CourseClass.objects.filter(
-        Q(enrol_opens__isnull=True) | Q(enrol_opens__lte=today),
-        Q(enrol_closes__gte=today) | Q(enrol_closes__isnull=True, starts_on__gte=today),
-    )
+DOCUMENT = OuterRef("pk")
 
 
 def _fts5_term(term: Term) -> str:
@@ -71,92 +51,60 @@ class DatabaseEngine(SearchEngine):
 
     # --- Indexing ---------------------------------------------------------------------------
 
-    def index(self, facts: CourseFacts) -> None:
-        with transaction.atomic():
-            document, _ = SearchDocument.objects.update_or_create(
-                course_id=facts.id,
-                defaults={
-                    **facts.terms(),
-                    "title": facts.title[:255],
-                    "category_id": facts.category_id,
-                    "provider_id": facts.provider_id,
-                    "form": facts.form,
-                    "fee": facts.fee,
-                    "published_at": facts.published_at,
-                },
-            )
-            document.audiences.set(facts.audience_ids)
-            document.towns.set(facts.town_ids)
-
-    def index_many(self, facts_list: list[CourseFacts]) -> None:
-        """Replace the documents of many courses at once (bulk statements; used by search_reindex)."""
-        ids = [facts.id for facts in facts_list]
-        documents = [
+    def index(self, documents: Sequence[Document]) -> None:
+        """Replace the documents (bulk statements, one transaction: a document is never missing)."""
+        rows = [
             SearchDocument(
-                course_id=facts.id,
-                **facts.terms(),
-                title=facts.title[:255],
-                category_id=facts.category_id,
-                provider_id=facts.provider_id,
-                form=facts.form,
-                fee=facts.fee,
-                published_at=facts.published_at,
+                id=document.id,
+                **document_terms(document),
+                title=document.title[:255],
+                fee=document.fee,
+                published_at=document.published_at,
             )
-            for facts in facts_list
+            for document in documents
         ]
-        audiences = SearchDocument.audiences.through
-        towns = SearchDocument.towns.through
+        facets = [
+            SearchFacet(
+                document_id=document.id,
+                facet=name,
+                value=choice.value[:100],
+                label=choice.label[:255],
+                sort=choice.sort[:255],
+            )
+            for document in documents
+            for name, choices in document.facets.items()
+            for choice in {c.value: c for c in choices}.values()
+        ]
         with transaction.atomic():
-            SearchDocument.objects.filter(course_id__in=ids).delete()
-            SearchDocument.objects.bulk_create(documents)
-            audiences.objects.bulk_create(
-                [audiences(searchdocument_id=f.id, audience_id=a) for f in facts_list for a in f.audience_ids]
-            )
-            towns.objects.bulk_create(
-                [towns(searchdocument_id=f.id, town_id=t) for f in facts_list for t in f.town_ids]
-            )
+            SearchDocument.objects.filter(id__in=[row.id for row in rows]).delete()
+            SearchDocument.objects.bulk_create(rows)
+            SearchFacet.objects.bulk_create(facets)
 
-    def remove(self, course_id: int) -> None:
-        SearchDocument.objects.filter(course_id=course_id).delete()
+    def remove(self, ids: Sequence[int]) -> None:
+        SearchDocument.objects.filter(id__in=list(ids)).delete()
 
     def indexed_ids(self) -> set[int]:
-        return set(SearchDocument.objects.values_list("course_id", flat=True))
+        return set(SearchDocument.objects.values_list("id", flat=True))
 
     # --- Searching --------------------------------------------------------------------------
 
-    def _filtered(self, request: SearchRequest, today: datetime.date) -> QuerySet[SearchDocument]:
+    @staticmethod
+    def _filtered(request: SearchRequest, today: datetime.date) -> QuerySet[SearchDocument]:
+        source = registered_source()
         docs = SearchDocument.objects.all()
-        if request.category:
-            docs = docs.filter(category__slug=request.category)
-        if request.audience:
-            docs = docs.filter(audiences__slug=request.audience)
-        if request.form:
-            docs = docs.filter(form=request.form)
-        if request.provider:
-            docs = docs.filter(provider_id=request.provider)
-        if request.town:
-            docs = docs.filter(towns__slug=request.town)
+        for name, value in request.facet_filters().items():
+            docs = docs.filter(pk__in=SearchFacet.objects.filter(facet=name, value=value).values("document_id"))
         if request.free:
             docs = docs.filter(fee=0)
         if request.starts_within:
-            docs = docs.filter(Exists(self._starting_within(today, request.starts_within)))
+            docs = docs.filter(source.starting_within(today=today, days=request.starts_within, document=DOCUMENT))
         if request.open_seats:
-            docs = docs.filter(Exists(self._with_seats(today)))
+            docs = docs.filter(source.with_open_seats(today=today, document=DOCUMENT))
         return docs
 
     @staticmethod
-    def _starting_within(today: datetime.date, days: int):
-        return CourseClass.objects.filter(
-            course_id=OuterRef("course_id"),
-            starts_on__gte=today,
-            starts_on__lte=today + datetime.timedelta(days=days),
-        )
-
-    @staticmethod
-    def _with_seats(today: datetime.date):
-        return open_classes(today).filter(course_id=OuterRef("course_id"), seats_taken__lt=F("capacity"))
-
-    def _matched(self, docs: QuerySet, parsed: ParsedQuery, match_any: bool) -> QuerySet:
+    def _matched(docs: QuerySet, parsed: ParsedQuery, match_any: bool) -> tuple[QuerySet, RawSQL]:
+        """The documents matching the words, and their text score (higher is better on every vendor)."""
         vendor = connection.vendor
         expression = render(parsed, vendor=vendor, match_any=match_any)
         if vendor == "sqlite":
@@ -165,7 +113,7 @@ class DatabaseEngine(SearchEngine):
                 # The unary + keeps SQLite from probing the FTS table once per document (one MATCH per
                 # row, seconds on 10k courses): the full-text match runs once and drives the join.
                 where=[
-                    "+course_search_fts.rowid = course_search_searchdocument.course_id",
+                    "+course_search_fts.rowid = course_search_searchdocument.id",
                     "course_search_fts MATCH %s",
                 ],
                 params=[expression],
@@ -185,88 +133,74 @@ class DatabaseEngine(SearchEngine):
             )
         else:  # pragma: no cover — settings only allow SQLite and PostgreSQL
             raise NotImplementedError(vendor)
-        return docs.annotate(text_score=score)
+        return docs, score
 
     def count(self, request: SearchRequest, parsed: ParsedQuery) -> int:
-        return self._matched(self._filtered(request, timezone.localdate()), parsed, False).count()
+        return self._matched(self._filtered(request, timezone.localdate()), parsed, False)[0].count()
 
     def search(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool = False) -> EngineResult:
+        source = registered_source()
         today = timezone.localdate()
         docs = self._filtered(request, today)
         if parsed:
-            docs = self._matched(docs, parsed, match_any)
+            docs, text_score = self._matched(docs, parsed, match_any)
         else:
-            docs = docs.annotate(text_score=Value(1.0, output_field=FloatField()))
+            text_score = Value(1.0, output_field=FloatField())
         facets = {}
         if request.with_facets:
             # One aggregate gives the total and the yes/no counts; the value lists follow only if any.
             days = request.starts_within or FACET_STARTS_WITHIN_DEFAULT
             flags = docs.aggregate(
-                total=Count("course_id"),
-                free=Count("course_id", filter=Q(fee=0)),
-                starts_within=Count("course_id", filter=Exists(self._starting_within(today, days))),
-                open_seats=Count("course_id", filter=Exists(self._with_seats(today))),
+                total=Count("pk"),
+                free=Count("pk", filter=Q(fee=0)),
+                starts_within=Count("pk", filter=source.starting_within(today=today, days=days, document=DOCUMENT)),
+                open_seats=Count("pk", filter=source.with_open_seats(today=today, document=DOCUMENT)),
             )
             total = flags.pop("total")
             if total:
-                facets = {**self._facets(docs), **flags}
+                facets = {**self._facets(docs, type(request).FACETS), **flags}
         else:
             total = docs.count()
         if not total:
             return EngineResult(ranked=[], total=0, facets=facets)
 
-        has_open = Exists(open_classes(today).filter(course_id=OuterRef("course_id")))
-        next_start = Subquery(
-            CourseClass.objects.filter(course_id=OuterRef("course_id"), ends_on__gte=today)
-            .values("course_id")
-            .annotate(first=Min("starts_on"))
-            .values("first")[:1]
+        boost = Case(
+            When(source.open_now(today=today, document=DOCUMENT), then=Value(OPEN_OCCURRENCE_BOOST)),
+            default=Value(1.0),
+            output_field=FloatField(),
         )
         ranked = docs.annotate(
-            score=F("text_score")
-            * Case(When(has_open, then=Value(OPEN_CLASS_BOOST)), default=Value(1.0), output_field=FloatField()),
-            next_start=next_start,
+            text_score=text_score,
+            score=F("text_score") * boost,
+            next_start=source.next_start(today=today, document=DOCUMENT),
         )
         if request.sort == Sort.NEWEST:
             order = [F("published_at").desc(nulls_last=True), "-score"]
         elif not parsed:
-            # Without words, the catalogue's own order: soonest class, then newest.
+            # Without words, the catalogue's own order: soonest occurrence, then newest.
             order = [F("next_start").asc(nulls_last=True), F("published_at").desc(nulls_last=True)]
         elif request.sort == Sort.SOONEST:
             order = [F("next_start").asc(nulls_last=True), "-score", F("published_at").desc(nulls_last=True)]
         else:
             order = ["-score", F("next_start").asc(nulls_last=True)]
         start = (request.page - 1) * request.page_size
-        rows = ranked.order_by(*order, "course_id").values_list("course_id", "score")[start : start + request.page_size]
+        rows = ranked.order_by(*order, "pk").values_list("pk", "score")[start : start + request.page_size]
         return EngineResult(ranked=[(pk, float(score or 0)) for pk, score in rows], total=total, facets=facets)
 
-    def _facets(self, docs: QuerySet) -> dict:
-        def counts(field_id, slug, label, order):
-            rows = (
-                docs.filter(**{f"{field_id}__isnull": False})
-                .values(slug, label)
-                .annotate(n=Count("course_id", distinct=True))
-                .order_by("-n", order)
-            )
-            return [FacetValue(value=str(row[slug]), label=str(row[label]), count=row["n"]) for row in rows]
-
-        forms = dict(SearchDocument._meta.get_field("form").choices)
-        form_rows = docs.values("form").annotate(n=Count("course_id")).order_by("-n", "form")
-        # Provider titles live on wagtailcore_page: joining it into the count is slow on a big tree,
-        # so count by id and read the few titles after.
-        provider_rows = list(
-            docs.filter(provider__isnull=False).values("provider_id").annotate(n=Count("course_id")).order_by("-n")
+    @staticmethod
+    def _facets(docs: QuerySet, names: Sequence[str]) -> dict[str, list[FacetValue]]:
+        """Every facet's values among `docs` with their counts, in one query: most documents first, then
+        the source's order for equal counts."""
+        rows = (
+            docs.filter(facets__facet__in=names)
+            .values("facets__facet", "facets__value")
+            .annotate(n=Count("pk"), label=Max("facets__label"), sort=Max("facets__sort"))
+            .order_by()
         )
-        titles = dict(
-            ProviderPage.objects.filter(pk__in=[r["provider_id"] for r in provider_rows]).values_list("pk", "title")
-        )
+        facets: dict[str, list[tuple]] = {name: [] for name in names}
+        for row in rows:
+            facets[row["facets__facet"]].append((-row["n"], row["sort"], row["facets__value"], row["label"]))
         return {
-            "category": counts("category", "category__slug", "category__name", "category__sort_order"),
-            "audience": counts("audiences", "audiences__slug", "audiences__name", "audiences__sort_order"),
-            "form": [FacetValue(r["form"], str(forms.get(r["form"], r["form"])), r["n"]) for r in form_rows],
-            "provider": [
-                FacetValue(str(r["provider_id"]), titles.get(r["provider_id"], ""), r["n"])
-                for r in sorted(provider_rows, key=lambda r: (-r["n"], titles.get(r["provider_id"], "")))
-            ],
-            "town": counts("towns", "towns__slug", "towns__name", "towns__sort_order"),
+            name: [FacetValue(value=value, label=label, count=-n) for n, _sort, value, label in sorted(values)]
+            for name, values in facets.items()
         }

@@ -3,8 +3,10 @@
 Text is indexed twice: the raw fields with Elasticsearch's built-in `cjk` analyzer (bigrams, no
 plugin needed), and the terms cut in Python (jieba words, pinyin, initials, characters) with the
 `whitespace` analyzer, so pinyin and synonyms behave exactly as in the database engine. Facets are
-aggregations through FacetedSearch; classes are nested documents so "starting within N days" and
-"open seats" are queries on dates relative to today.
+aggregations through FacetedSearch over the facets the request names (each facet a keyword field,
+mapped by a dynamic template); occurrences (a course's classes) are nested documents so "starting within
+N days" and "open seats" are queries on dates relative to today. Facet labels are read from the database
+engine's facet table, which is always kept up to date.
 
 When the cluster cannot be reached the engine raises EngineUnavailable; the selector then answers
 from the database engine, which is always kept up to date. After a failure the cluster is left alone
@@ -15,6 +17,7 @@ import datetime
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from functools import lru_cache
 
 from django.conf import settings
@@ -23,22 +26,30 @@ from elasticsearch import ApiError, ConnectionError, ConnectionTimeout, Elastics
 from elasticsearch.dsl import (
     Boolean,
     Date,
-    Document,
     FacetedSearch,
     Float,
     InnerDoc,
     Integer,
-    Keyword,
+    MetaField,
     Nested,
     Q,
+    Search,
     TermsFacet,
     Text,
 )
+from elasticsearch.dsl import Document as DslDocument
+from elasticsearch.helpers import bulk
 
-from search.analysis import ParsedQuery, Term
-from search.documents import CourseFacts
-from search.engines.base import FACET_STARTS_WITHIN_DEFAULT, EngineResult, SearchEngine
-from search.engines.database import OPEN_CLASS_BOOST
+from search.analysis import ParsedQuery, Term, document_terms
+from search.documents import Document
+from search.engines.base import (
+    FACET_STARTS_WITHIN_DEFAULT,
+    OPEN_OCCURRENCE_BOOST,
+    EngineResult,
+    EngineUnavailable,
+    SearchEngine,
+)
+from search.models import SearchFacet
 from search.query import FacetValue, SearchRequest, Sort
 
 logger = logging.getLogger(__name__)
@@ -46,9 +57,10 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 TERM_FIELDS = {"title_terms": 10.0, "keyword_terms": 5.0, "summary_terms": 2.5, "body_terms": 1.0}
 UNREACHABLE = (ConnectionError, ConnectionTimeout, TransportError)
+FACET_SIZE = 100
 
 
-class ClassDoc(InnerDoc):
+class OccurrenceDoc(InnerDoc):
     id = Integer()
     starts_on = Date()
     ends_on = Date()
@@ -57,7 +69,7 @@ class ClassDoc(InnerDoc):
     seats_left = Integer()
 
 
-class CourseDocument(Document):
+class IndexedDocument(DslDocument):
     title = Text(analyzer="cjk")
     keywords = Text(analyzer="cjk")
     summary = Text(analyzer="cjk")
@@ -66,15 +78,14 @@ class CourseDocument(Document):
     keyword_terms = Text(analyzer="whitespace")
     summary_terms = Text(analyzer="whitespace")
     body_terms = Text(analyzer="whitespace")
-    category = Keyword()
-    audience = Keyword(multi=True)
-    form = Keyword()
-    provider = Keyword()
-    town = Keyword(multi=True)
     fee = Float()
     free = Boolean()
     published_at = Date()
-    classes = Nested(ClassDoc)
+    occurrences = Nested(OccurrenceDoc)
+    # Facet values (category, audience…: whatever the source gives) are keyword fields of their own name.
+
+    class Meta:
+        dynamic_templates = MetaField([{"facets": {"match_mapping_type": "string", "mapping": {"type": "keyword"}}}])
 
     class Index:
         name = "jizhou-courses"
@@ -101,45 +112,39 @@ def text_query(parsed: ParsedQuery, *, match_any: bool) -> Q:
     return Q("bool", must=groups)
 
 
-def _open_class(today: datetime.date) -> Q:
+def _open_occurrence(today: datetime.date) -> Q:
     day = today.isoformat()
     window = Q(
-        "bool", should=[~Q("exists", field="classes.enrol_opens"), Q("range", classes__enrol_opens={"lte": day})]
+        "bool",
+        should=[~Q("exists", field="occurrences.enrol_opens"), Q("range", occurrences__enrol_opens={"lte": day})],
     )
     closes = Q(
         "bool",
         should=[
-            Q("range", classes__enrol_closes={"gte": day}),
-            Q("bool", must=[~Q("exists", field="classes.enrol_closes"), Q("range", classes__starts_on={"gte": day})]),
+            Q("range", occurrences__enrol_closes={"gte": day}),
+            Q(
+                "bool",
+                must=[~Q("exists", field="occurrences.enrol_closes"), Q("range", occurrences__starts_on={"gte": day})],
+            ),
         ],
     )
     return Q("bool", must=[window, closes])
 
 
 def _nested(query: Q) -> Q:
-    return Q("nested", path="classes", query=query)
+    return Q("nested", path="occurrences", query=query)
 
 
-class CourseFacetedSearch(FacetedSearch):
-    doc_types = [CourseDocument]
-    facets = {
-        "category": TermsFacet(field="category", size=50),
-        "audience": TermsFacet(field="audience", size=50),
-        "form": TermsFacet(field="form", size=10),
-        "provider": TermsFacet(field="provider", size=100),
-        "town": TermsFacet(field="town", size=100),
-    }
+class DocumentFacetedSearch(FacetedSearch):
+    doc_types = [IndexedDocument]
 
     def __init__(self, *, parsed: ParsedQuery, match_any: bool, request: SearchRequest, using, index):
         self.parsed, self.match_any, self.request, self.today = parsed, match_any, request, timezone.localdate()
         self.using, self.index = using, index
-        filters = {
-            name: getattr(request, name) for name in ("category", "audience", "form", "town") if getattr(request, name)
-        }
-        if request.provider:
-            filters["provider"] = str(request.provider)
+        # The request's facets, counted and filtered by FacetedSearch (one terms aggregation each).
+        self.facets = {name: TermsFacet(field=name, size=FACET_SIZE) for name in type(request).FACETS}
         # A query value must be given, or FacetedSearch skips query(); ours reads self.parsed.
-        super().__init__(query=parsed.text or "*", filters=filters)
+        super().__init__(query=parsed.text or "*", filters=request.facet_filters())
 
     def filter(self, search):
         # Filters narrow the results and every count alike (FacetedSearch's default is a post_filter,
@@ -155,22 +160,24 @@ class CourseFacetedSearch(FacetedSearch):
         if self.request.starts_within:
             until = self.today + datetime.timedelta(days=self.request.starts_within)
             search = search.filter(
-                _nested(Q("range", classes__starts_on={"gte": self.today.isoformat(), "lte": until.isoformat()}))
+                _nested(Q("range", occurrences__starts_on={"gte": self.today.isoformat(), "lte": until.isoformat()}))
             )
         if self.request.open_seats:
-            search = search.filter(_nested(_open_class(self.today) & Q("range", classes__seats_left={"gt": 0})))
+            search = search.filter(
+                _nested(_open_occurrence(self.today) & Q("range", occurrences__seats_left={"gt": 0}))
+            )
         days = self.request.starts_within or FACET_STARTS_WITHIN_DEFAULT
         until = (self.today + datetime.timedelta(days=days)).isoformat()
         search.aggs.bucket("free", "filter", filter=Q("term", free=True))
         search.aggs.bucket(
             "starts_within",
             "filter",
-            filter=_nested(Q("range", classes__starts_on={"gte": self.today.isoformat(), "lte": until})),
+            filter=_nested(Q("range", occurrences__starts_on={"gte": self.today.isoformat(), "lte": until})),
         )
         search.aggs.bucket(
             "open_seats",
             "filter",
-            filter=_nested(_open_class(self.today) & Q("range", classes__seats_left={"gt": 0})),
+            filter=_nested(_open_occurrence(self.today) & Q("range", occurrences__seats_left={"gt": 0})),
         )
         return search
 
@@ -186,7 +193,7 @@ class CourseFacetedSearch(FacetedSearch):
         scored = Q(
             "function_score",
             query=matched,
-            functions=[{"filter": _nested(_open_class(self.today)).to_dict(), "weight": OPEN_CLASS_BOOST}],
+            functions=[{"filter": _nested(_open_occurrence(self.today)).to_dict(), "weight": OPEN_OCCURRENCE_BOOST}],
             boost_mode="multiply",
             score_mode="max",
         )
@@ -204,14 +211,10 @@ class ElasticsearchEngine(SearchEngine):
         self._index_ready = False
 
     def _guard(self):
-        from search.selectors import EngineUnavailable
-
         if time.monotonic() < self._down_until:
             raise EngineUnavailable(self.url)
 
     def _failed(self, exc: Exception):
-        from search.selectors import EngineUnavailable
-
         self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
         # The query text is not logged: it may contain a resident's name or phone number.
         logger.error(
@@ -223,73 +226,58 @@ class ElasticsearchEngine(SearchEngine):
         if self._index_ready:
             return
         with self._lock:
-            if not CourseDocument._index.clone(name=self.index_name).exists(using=self.client):
-                CourseDocument._index.clone(name=self.index_name).create(using=self.client)
+            if not IndexedDocument._index.clone(name=self.index_name).exists(using=self.client):
+                IndexedDocument._index.clone(name=self.index_name).create(using=self.client)
             self._index_ready = True
 
     @staticmethod
-    def _document(facts: CourseFacts) -> CourseDocument:
-        return CourseDocument(
-            meta={"id": facts.id},
-            title=facts.title,
-            keywords=facts.keywords,
-            summary=facts.summary,
-            body=f"{facts.body} {facts.names}",
-            **facts.terms(),
-            category=facts.category_slug or None,
-            audience=[slug for slug, _ in facts.audiences],
-            form=facts.form,
-            provider=str(facts.provider_id) if facts.provider_id else None,
-            town=[slug for slug, _ in facts.towns],
-            fee=float(facts.fee),
-            free=not facts.fee,
-            published_at=facts.published_at,
-            classes=[
-                ClassDoc(
-                    id=c.pk,
-                    starts_on=c.starts_on,
-                    ends_on=c.ends_on,
-                    enrol_opens=c.enrol_opens,
-                    enrol_closes=c.enrol_closes,
-                    seats_left=c.seats_left,
+    def _document(document: Document) -> IndexedDocument:
+        return IndexedDocument(
+            meta={"id": document.id},
+            title=document.title,
+            keywords=document.keywords,
+            summary=document.summary,
+            body=document.body,
+            **document_terms(document),
+            **{name: [choice.value for choice in choices] for name, choices in document.facets.items()},
+            fee=float(document.fee),
+            free=not document.fee,
+            published_at=document.published_at,
+            occurrences=[
+                OccurrenceDoc(
+                    id=o.id,
+                    starts_on=o.starts_on,
+                    ends_on=o.ends_on,
+                    enrol_opens=o.enrol_opens,
+                    enrol_closes=o.enrol_closes,
+                    seats_left=o.seats_left,
                 )
-                for c in facts.classes
+                for o in document.occurrences
             ],
         )
 
-    def index(self, facts: CourseFacts) -> None:
+    def index(self, documents: Sequence[Document]) -> None:
         self._guard()
         try:
             self.ensure_index()
-            self._document(facts).save(using=self.client, index=self.index_name, refresh="wait_for")
-        except UNREACHABLE as exc:
-            self._failed(exc)
-
-    def index_many(self, facts_list: list[CourseFacts]) -> None:
-        from elasticsearch.helpers import bulk
-
-        self._guard()
-        try:
-            self.ensure_index()
-            actions = ({**self._document(f).to_dict(include_meta=True), "_index": self.index_name} for f in facts_list)
+            actions = ({**self._document(d).to_dict(include_meta=True), "_index": self.index_name} for d in documents)
             bulk(self.client, actions, refresh="wait_for")
         except UNREACHABLE as exc:
             self._failed(exc)
 
-    def remove(self, course_id: int) -> None:
+    def remove(self, ids: Sequence[int]) -> None:
         self._guard()
         try:
-            self.client.delete(index=self.index_name, id=str(course_id), refresh="wait_for")
-        except NotFoundError:
-            pass
+            for document_id in ids:
+                self.client.options(ignore_status=404).delete(
+                    index=self.index_name, id=str(document_id), refresh="wait_for"
+                )
         except UNREACHABLE as exc:
             self._failed(exc)
 
     def indexed_ids(self) -> set[int]:
         self._guard()
         try:
-            from elasticsearch.dsl import Search
-
             search = Search(using=self.client, index=self.index_name).source(False)
             return {int(hit.meta.id) for hit in search.scan()}
         except NotFoundError:
@@ -303,7 +291,7 @@ class ElasticsearchEngine(SearchEngine):
 
     def count(self, request: SearchRequest, parsed: ParsedQuery) -> int:
         self._guard()
-        faceted = CourseFacetedSearch(
+        faceted = DocumentFacetedSearch(
             parsed=parsed, match_any=False, request=request, using=self.client, index=self.index_name
         )
         try:
@@ -315,7 +303,7 @@ class ElasticsearchEngine(SearchEngine):
 
     def search(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool = False) -> EngineResult:
         self._guard()
-        faceted = CourseFacetedSearch(
+        faceted = DocumentFacetedSearch(
             parsed=parsed, match_any=match_any, request=request, using=self.client, index=self.index_name
         )
         search = faceted._s  # built by FacetedSearch: query, post-filters and facet aggregations
@@ -325,11 +313,11 @@ class ElasticsearchEngine(SearchEngine):
             today = timezone.localdate().isoformat()
             search = search.sort(
                 {
-                    "classes.starts_on": {
+                    "occurrences.starts_on": {
                         "order": "asc",
                         "mode": "min",
                         "missing": "_last",
-                        "nested": {"path": "classes", "filter": {"range": {"classes.ends_on": {"gte": today}}}},
+                        "nested": {"path": "occurrences", "filter": {"range": {"occurrences.ends_on": {"gte": today}}}},
                     }
                 },
                 "_score",
@@ -346,27 +334,29 @@ class ElasticsearchEngine(SearchEngine):
             raise
         ranked = [(int(hit.meta.id), float(hit.meta.score or 0)) for hit in response]
         total = response.hits.total.value
-        return EngineResult(ranked=ranked, total=total, facets=self._facets(response) if request.with_facets else {})
+        return EngineResult(
+            ranked=ranked,
+            total=total,
+            facets=self._facets(response, type(request).FACETS) if request.with_facets else {},
+        )
 
     @staticmethod
-    def _facets(response) -> dict:
-        from accounts.models import Audience
-        from courses.models import Category, CourseForm, ProviderPage
-        from places.models import Town
-
+    def _facets(response, names) -> dict:
+        counted = {name: [(str(key), count) for key, count, _selected in response.facets[name]] for name in names}
+        # Labels as the database engine stored them (it is always kept up to date): one query for all.
+        keys = {value for values in counted.values() for value, _ in values}
         labels = {
-            "category": dict(Category.objects.values_list("slug", "name")),
-            "audience": dict(Audience.objects.values_list("slug", "name")),
-            "form": {value: str(label) for value, label in CourseForm.choices},
-            "provider": {str(pk): title for pk, title in ProviderPage.objects.values_list("pk", "title")},
-            "town": dict(Town.objects.values_list("slug", "name")),
+            (facet, value): label
+            for facet, value, label in SearchFacet.objects.filter(facet__in=names, value__in=keys)
+            .values_list("facet", "value", "label")
+            .distinct()
         }
-        facets: dict = {}
-        for name, names in labels.items():
-            facets[name] = [
-                FacetValue(value=str(key), label=names.get(str(key), str(key)), count=count)
-                for key, count, _selected in response.facets[name]
+        facets: dict = {
+            name: [
+                FacetValue(value=value, label=labels.get((name, value), value), count=count) for value, count in values
             ]
+            for name, values in counted.items()
+        }
         for name in ("free", "starts_within", "open_seats"):
             facets[name] = response.aggregations[name].doc_count
         return facets

@@ -1,7 +1,8 @@
 """The full-text structures the database engine queries, one per database vendor.
 
-SQLite: an external-content FTS5 table over course_search_searchdocument, kept in step by triggers,
-its four columns in the order title, keywords, summary, body (weighted at query time by bm25).
+SQLite: an external-content FTS5 table over course_search_searchdocument (rowid = the document id), kept
+in step by triggers, its four columns in the order title, keywords, summary, body (weighted at query time
+by bm25).
 PostgreSQL: a stored generated tsvector ('simple' configuration: words were already cut in Python)
 weighted A-D per field, with a GIN index.
 """
@@ -13,19 +14,19 @@ FTS = "course_search_fts"
 COLUMNS = "title_terms, keyword_terms, summary_terms, body_terms"
 
 SQLITE_UP = [
-    f"CREATE VIRTUAL TABLE {FTS} USING fts5({COLUMNS}, content='{DOC}', content_rowid='course_id',"
+    f"CREATE VIRTUAL TABLE {FTS} USING fts5({COLUMNS}, content='{DOC}', content_rowid='id',"
     " tokenize='unicode61 remove_diacritics 2')",
     f"CREATE TRIGGER {FTS}_ai AFTER INSERT ON {DOC} BEGIN"
     f" INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES"
-    " (new.course_id, new.title_terms, new.keyword_terms, new.summary_terms, new.body_terms); END",
+    " (new.id, new.title_terms, new.keyword_terms, new.summary_terms, new.body_terms); END",
     f"CREATE TRIGGER {FTS}_ad AFTER DELETE ON {DOC} BEGIN"
     f" INSERT INTO {FTS}({FTS}, rowid, {COLUMNS}) VALUES"
-    " ('delete', old.course_id, old.title_terms, old.keyword_terms, old.summary_terms, old.body_terms); END",
+    " ('delete', old.id, old.title_terms, old.keyword_terms, old.summary_terms, old.body_terms); END",
     f"CREATE TRIGGER {FTS}_au AFTER UPDATE ON {DOC} BEGIN"
     f" INSERT INTO {FTS}({FTS}, rowid, {COLUMNS}) VALUES"
-    " ('delete', old.course_id, old.title_terms, old.keyword_terms, old.summary_terms, old.body_terms);"
+    " ('delete', old.id, old.title_terms, old.keyword_terms, old.summary_terms, old.body_terms);"
     f" INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES"
-    " (new.course_id, new.title_terms, new.keyword_terms, new.summary_terms, new.body_terms); END",
+    " (new.id, new.title_terms, new.keyword_terms, new.summary_terms, new.body_terms); END",
 ]
 SQLITE_DOWN = [f"DROP TRIGGER IF EXISTS {FTS}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {FTS}"]
 

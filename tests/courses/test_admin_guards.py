@@ -2,11 +2,13 @@
 
 import pytest
 from django.urls import reverse
+from wagtail import hooks
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from courses.forms import REFUSE_CLASS_REMOVAL
 from courses.models import CourseClass, CoursePage
 from enrolment.models import Enrolment
-from enrolment.services import enrolment_create
+from enrolment.services import enrolment_complete, enrolment_create
 from tests.factories import UserFactory, course_class, course_page
 
 
@@ -89,3 +91,46 @@ def test_deleting_a_course_nobody_took_is_allowed(admin_client, course):
     url = reverse("wagtailadmin_pages:delete", args=(course.pk,))
     admin_client.post(url)
     assert not CoursePage.objects.filter(pk=course.pk).exists()
+
+
+def test_deleting_a_course_people_are_in_asks_to_take_it_down_first(admin_client, course):
+    enrolment_create(learner=UserFactory(), course_class_id=course.classes.first().pk)
+    response = admin_client.post(reverse("wagtailadmin_pages:delete", args=(course.pk,)), follow=True)
+    assert "这门课程还有已报名或候补的学员，不能删除；请先下线课程" in response.content.decode()
+
+
+def test_deleting_a_course_people_have_completed_is_refused(admin_client, course, staff_a):
+    enrolment = enrolment_create(learner=UserFactory(), course_class_id=course.classes.first().pk)
+    enrolment_complete(enrolment_id=enrolment.pk, by=staff_a)
+    response = admin_client.post(reverse("wagtailadmin_pages:delete", args=(course.pk,)), follow=True)
+    assert CoursePage.objects.filter(pk=course.pk).exists()
+    assert f"“{course.title}”已有学员报名或结业，不能删除" in response.content.decode()
+
+
+def test_bulk_delete_follows_the_same_rule(admin_client, tree, course, staff_a):
+    enrolment = enrolment_create(learner=UserFactory(), course_class_id=course.classes.first().pk)
+    enrolment_complete(enrolment_id=enrolment.pk, by=staff_a)
+    empty = course_page(tree["school_a"], title="无人报名的课程", classes=[course_class()])
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
+    response = admin_client.post(f"{url}?id={course.pk}&id={empty.pk}&next=/admin/", follow=True)
+    assert CoursePage.objects.filter(pk__in=[course.pk, empty.pk]).count() == 2
+    assert "已有学员报名或结业，不能删除" in response.content.decode()
+    admin_client.post(f"{url}?id={empty.pk}")
+    assert not CoursePage.objects.filter(pk=empty.pk).exists()
+
+
+def test_the_course_form_asks_the_refuse_class_removal_hooks(admin_client, course):
+    """courses defines the seam; whoever registers `refuse_class_removal` is asked with the removed classes."""
+    asked = []
+
+    def refuse(classes):
+        asked.append([c.label for c in classes])
+        return "测试：不许删除"
+
+    with hooks.register_temporarily(REFUSE_CLASS_REMOVAL, refuse):
+        response = admin_client.post(
+            reverse("wagtailadmin_pages:edit", args=(course.pk,)), _edit_form(course, {"秋季班"})
+        )
+    assert asked == [["秋季班"]]
+    assert "测试：不许删除" in response.content.decode()
+    assert course.classes.count() == 2

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import CourseForm
-from courses.selectors import CATALOGUE_PAGE_SIZE
+from courses.search import CATALOGUE_PAGE_SIZE
 from tests.factories import AudienceFactory, CategoryFactory, TownFactory, VenueFactory, course_class, course_page
 
 

@@ -6,9 +6,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from courses.models import Category, CoursePage
+from courses.search import CourseSearch, course_search
 from search.models import SearchDocument
-from search.query import SearchRequest
-from search.selectors import course_search
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "courses-import.csv"
 
@@ -33,7 +32,7 @@ def test_documented_example_imports_publishes_and_indexes(base, django_capture_o
     phone = CoursePage.objects.get(title="智能手机看新闻与听戏")
     assert {a.name for a in phone.audiences.all()} == {"老年人", "社区居民"}
     assert SearchDocument.objects.count() == 3
-    assert course_search(SearchRequest(q="hetao")).hits[0].course.title == "核桃树夏季修剪"
+    assert course_search(CourseSearch(q="hetao")).hits[0].course.title == "核桃树夏季修剪"
 
 
 def write_csv(tmp_path, text):

@@ -103,3 +103,18 @@ def test_negative_hours_credits_and_fee_are_refused(course):
 
 def test_course_knows_its_school_from_the_tree(tree, course):
     assert course.provider_id == tree["school_a"].pk
+
+
+def test_the_course_s_school_is_looked_up_once_per_admin_save(course, tree):
+    """The admin validates, then saves, the same instance: one lookup of the school the page sits under."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = type(course).objects.get(pk=course.pk)
+    course.summary = "改过的简介。"
+    with CaptureQueriesContext(connection) as queries:
+        course.full_clean()
+        course.save()
+    lookups = [q["sql"] for q in queries.captured_queries if '"path" = ' in q["sql"] and "providerpage" in q["sql"]]
+    assert len(lookups) == 1
+    assert course.provider_id == tree["school_a"].pk

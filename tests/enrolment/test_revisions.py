@@ -53,3 +53,31 @@ def test_raising_capacity_in_the_cms_promotes_the_waitlist(
     assert statuses == ["enrolled"] * 4 + ["waitlisted"]
     assert CourseClass.objects.get(pk=klass.pk).seats_taken == 4
     assert [m.phone for m in sms_outbox] == [people[3].phone]
+
+
+def test_saving_a_class_directly_promotes_nobody(klass, residents, sms_outbox, django_capture_on_commit_callbacks):
+    people = residents(5)
+    enrolments = [enrolment_create(learner=p, course_class_id=klass.pk) for p in people]  # 3 seats, 2 waiting
+    stored = CourseClass.objects.get(pk=klass.pk)
+    stored.capacity = 5
+    with django_capture_on_commit_callbacks(execute=True):
+        stored.save()
+    statuses = [e.status for e in Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).order_by("arrival")]
+    assert statuses == ["enrolled"] * 3 + ["waitlisted"] * 2
+    assert CourseClass.objects.get(pk=klass.pk).seats_taken == 3
+    assert sms_outbox == []
+
+
+def test_publishing_the_course_fills_the_seats_a_direct_save_added(
+    klass, residents, sms_outbox, django_capture_on_commit_callbacks
+):
+    people = residents(5)
+    for person in people:
+        enrolment_create(learner=person, course_class_id=klass.pk)
+    CourseClass.objects.filter(pk=klass.pk).update(capacity=5)  # e.g. fixed in a shell: nobody moves yet
+    assert CourseClass.objects.get(pk=klass.pk).seats_taken == 3
+    course = CoursePage.objects.get(pk=klass.course_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()
+    assert CourseClass.objects.get(pk=klass.pk).seats_taken == 5
+    assert [m.phone for m in sms_outbox] == [people[3].phone, people[4].phone]

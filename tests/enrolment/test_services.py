@@ -236,3 +236,58 @@ def test_raising_capacity_fills_from_waitlist(make_class, residents):
     assert [e.pk for e in promoted] == [enrolments[1].pk, enrolments[2].pk]
     assert seats(klass) == 3
     assert Enrolment.objects.get(pk=enrolments[3].pk).status == "waitlisted"
+
+
+def test_course_waitlists_fill_gives_each_class_its_free_seats_in_arrival_order(tree, residents, sms_outbox):
+    from enrolment.services import course_waitlists_fill
+    from tests.factories import course_class, course_page
+
+    course = course_page(
+        tree["school_a"],
+        classes=[
+            course_class(label="甲班", capacity=1),
+            course_class(label="乙班", capacity=1),
+            course_class(label="已开班", capacity=1, starts_in_days=5),
+        ],
+    )
+    a, b, started = (course.classes.get(label=label) for label in ("甲班", "乙班", "已开班"))
+    people = residents(3)
+    waiting = {}
+    for klass in (a, b, started):
+        for person in people:
+            enrolment = enrolment_create(learner=person, course_class_id=klass.pk)
+            waiting.setdefault(klass.pk, []).append(enrolment)
+    CourseClass.objects.filter(pk__in=[a.pk, started.pk]).update(capacity=3)
+    today = timezone.localdate() + datetime.timedelta(days=6)  # 已开班 has started by then
+    promoted = course_waitlists_fill(course_id=course.pk, today=today)
+    assert [e.pk for e in promoted] == [e.pk for e in waiting[a.pk][1:]]
+    assert (seats(a), seats(b), seats(started)) == (3, 1, 1)
+
+
+def test_the_class_card_and_the_service_give_the_same_refusal(make_class, residents):
+    """One rule, two readers: enrolment_create raises what class_enrol_refusal returns; the card shows its
+    short form. On the first day of class enrolment is still open (the card's 报名时间 ends that day)."""
+    from enrolment.selectors import class_closed_reason, class_enrol_refusal
+
+    today = timezone.localdate()
+    full = make_class(capacity=1, waitlist_limit=0)
+    enrolment_create(learner=residents(1)[0], course_class_id=full.pk)
+    cases = {
+        "报名将于": make_class(enrol_opens=today + datetime.timedelta(days=3)),
+        "报名已截止": make_class(
+            enrol_opens=today - datetime.timedelta(days=5), enrol_closes=today - datetime.timedelta(days=1)
+        ),
+        "已开课，停止报名": make_class(starts_in_days=-1),
+        "名额已满": CourseClass.objects.get(pk=full.pk),
+        "": make_class(starts_in_days=0),
+    }
+    for short, klass in cases.items():
+        klass = CourseClass.objects.select_related("course").get(pk=klass.pk)
+        refusal = class_enrol_refusal(klass)
+        assert class_closed_reason(klass).startswith(short) and bool(class_closed_reason(klass)) == bool(short)
+        person = residents(1)[0]
+        if refusal is None:
+            assert enrolment_create(learner=person, course_class_id=klass.pk).status == "enrolled"
+            continue
+        error = refused(refusal.code, enrolment_create, learner=person, course_class_id=klass.pk)
+        assert error.message == refusal.message and refusal.short.startswith(short)

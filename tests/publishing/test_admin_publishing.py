@@ -215,3 +215,40 @@ def test_residents_cannot_reach_the_admin(client, tree):
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_the_centre_raises_a_class_s_seats_and_publishing_moves_the_waitlist_up(
+    centre_client, tree, sms_outbox, django_capture_on_commit_callbacks
+):
+    from enrolment.models import Enrolment
+    from enrolment.services import enrolment_create
+    from tests.factories import course_class, course_page
+
+    course = course_page(tree["school_a"], title="苹果树病虫害绿色防控", classes=[course_class(capacity=1)])
+    klass = course.classes.get()
+    people = [UserFactory() for _ in range(3)]
+    for person in people:
+        enrolment_create(learner=person, course_class_id=klass.pk)  # one seat, two waiting
+    row = {
+        **_class_form(klass.label, 10, capacity="2", waitlist_limit=""),
+        "id": klass.pk,
+        "starts_on": klass.starts_on.isoformat(),
+        "ends_on": klass.ends_on.isoformat(),
+    }
+    edit = reverse("wagtailadmin_pages:edit", args=(course.pk,))
+    form = _course_form(course.category, None, [])
+    form.update({"title": course.title, "slug": course.slug})
+    form.update(nested_form_data({"classes": inline_formset([row], initial=1)}))
+
+    draft = {key: value for key, value in form.items() if key != "action-publish"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = centre_client.post(edit, draft)  # saved as a draft: the live class is unchanged
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    assert Enrolment.objects.filter(course_class=klass, status="waitlisted").count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = centre_client.post(edit, form)
+    assert response.status_code == 302
+    statuses = list(Enrolment.objects.filter(course_class=klass).order_by("arrival").values_list("status", flat=True))
+    assert statuses == ["enrolled", "enrolled", "waitlisted"]
+    assert [m.phone for m in sms_outbox] == [people[1].phone]

@@ -6,6 +6,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from enrolment.selectors import enrolment_completion
 from enrolment.services import enrolment_complete
 from records.models import Certificate, CertificateStatus, XapiStatement
 from records.services import RecordsRefused, certificate_issue, certificate_revoke
@@ -14,8 +15,12 @@ from records.tasks import certificate_generate_pdf
 pytestmark = pytest.mark.django_db
 
 
+def _certificate_of(enrolment) -> Certificate:
+    return Certificate.objects.get(source=enrolment_completion(enrolment).source)
+
+
 def test_completion_issues_one_certificate_with_a_pdf(completed, learner):
-    certificate = Certificate.objects.get(enrolment=completed)
+    certificate = _certificate_of(completed)
     assert certificate.learner == learner and certificate.status == CertificateStatus.VALID
     assert certificate.learner_name == "张三华" and certificate.course_title == "梨树冬季修剪技术"
     assert certificate.hours == 6 and certificate.issuer == "罗庄子镇成人文化技术学校"
@@ -29,19 +34,19 @@ def test_completion_issues_one_certificate_with_a_pdf(completed, learner):
 def test_completion_marked_twice_is_harmless(completed, staff_a):
     again = enrolment_complete(enrolment_id=completed.pk, by=staff_a)
     assert again.status == "completed"
-    assert Certificate.objects.filter(enrolment=completed).count() == 1
+    assert Certificate.objects.filter(source=f"enrolment:{completed.pk}").count() == 1
     assert XapiStatement.objects.filter(learner=completed.learner, verb="completed").count() == 1
     assert XapiStatement.objects.filter(learner=completed.learner, verb="earned").count() == 1
 
 
 def test_certificate_requested_twice_returns_the_same(completed):
-    first = Certificate.objects.get(enrolment=completed)
-    assert certificate_issue(enrolment_id=completed.pk) == first
+    first = _certificate_of(completed)
+    assert certificate_issue(completion=enrolment_completion(completed)) == first
     assert Certificate.objects.count() == 1
 
 
 def test_pdf_task_twice_renders_once(completed):
-    certificate = Certificate.objects.get(enrolment=completed)
+    certificate = _certificate_of(completed)
     name = certificate.pdf.name
     assert certificate_generate_pdf(certificate.pk) is False
     certificate.refresh_from_db()
@@ -53,16 +58,16 @@ def test_no_certificate_before_completion(make_course, learner):
 
     enrolment = enrolment_create(learner=learner, course_class_id=make_course().pk)
     with pytest.raises(RecordsRefused) as refused:
-        certificate_issue(enrolment_id=enrolment.pk)
+        certificate_issue(completion=enrolment_completion(enrolment))
     assert refused.value.code == "not_completed"
     assert not Certificate.objects.exists()
 
 
 def test_revoked_certificate_is_not_reissued(completed, staff_a):
-    certificate = Certificate.objects.get(enrolment=completed)
+    certificate = _certificate_of(completed)
     certificate_revoke(code=certificate.code, by=staff_a, reason="出勤记录有误")
     with pytest.raises(RecordsRefused) as refused:
-        certificate_issue(enrolment_id=completed.pk)
+        certificate_issue(completion=enrolment_completion(completed))
     assert refused.value.code == "revoked" and certificate.code in refused.value.message
     enrolment_complete(enrolment_id=completed.pk, by=staff_a)  # marking complete again issues nothing
     assert Certificate.objects.count() == 1

@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 
 from enrolment.services import enrolment_create
 from records import xapi
+from records.lrs import xapi_push
 from records.models import LearnerKey, XapiStatement
-from records.services import xapi_push
 from tests.records.conftest import lrs_statement
 
 pytestmark = pytest.mark.django_db

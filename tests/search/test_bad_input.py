@@ -4,10 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from courses.search import CourseSearch, course_search
 from search.analysis import parse_query
 from search.engines.database import render
-from search.query import SearchRequest
-from search.selectors import course_search
 
 BAD = [
     "",
@@ -57,7 +56,7 @@ def test_bad_queries_answer_normally(client, small_catalogue, query):
 
 def test_bad_queries_give_sensible_results(small_catalogue):
     def titles(q):
-        return [h.course.title for h in course_search(SearchRequest(q=q)).hits]
+        return [h.course.title for h in course_search(CourseSearch(q=q)).hits]
 
     assert titles('"梨树')[0] == "梨树冬季修剪技术"
     assert titles("梨树 NEAR 修剪")[0] == "梨树冬季修剪技术"  # NEAR is just a word here, then dropped
@@ -65,9 +64,9 @@ def test_bad_queries_give_sensible_results(small_catalogue):
     assert titles("梨樹修剪")[0] == "梨树冬季修剪技术"
     assert titles("ｌｉｓｈｕ　梨树")[0] == "梨树冬季修剪技术"
     assert titles("梨" * 10_000)[0] == "梨树冬季修剪技术"
-    assert course_search(SearchRequest(q="!!!???。。。")).total == 6  # no words: like an empty search
+    assert course_search(CourseSearch(q="!!!???。。。")).total == 6  # no words: like an empty search
     assert titles("'; DROP TABLE course_search_searchdocument; --") == []
-    assert course_search(SearchRequest(q="")).total == 6  # the table is still there
+    assert course_search(CourseSearch(q="")).total == 6  # the table is still there
 
 
 @pytest.mark.django_db  # parsing reads the staff-edited synonyms
@@ -83,7 +82,7 @@ def test_no_operator_reaches_the_database_as_syntax():
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_any_text_is_a_valid_query(small_catalogue, text):
-    response = course_search(SearchRequest(q=text))
+    response = course_search(CourseSearch(q=text))
     assert response.total >= 0 and len(response.hits) <= response.request.page_size
     for hit in response.hits:
         assert "<script" not in hit.highlight

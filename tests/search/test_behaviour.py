@@ -2,12 +2,12 @@
 
 import pytest
 
-from search.query import SearchRequest, Sort
-from search.selectors import course_search
+from courses.search import CourseSearch, course_search
+from search.query import Sort
 
 
 def titles(q="", **filters):
-    return [hit.course.title for hit in course_search(SearchRequest(q=q, **filters)).hits]
+    return [hit.course.title for hit in course_search(CourseSearch(q=q, **filters)).hits]
 
 
 def first(q, **filters):
@@ -65,30 +65,30 @@ def test_course_open_for_enrolment_outranks_one_without_classes(engine, tree, in
         )
 
     indexed(build)
-    hits = course_search(SearchRequest(q="玉米")).hits
+    hits = course_search(CourseSearch(q="玉米")).hits
     assert [h.course.provider_id for h in hits] == [tree["school_b"].pk, tree["school_a"].pk]
     assert hits[0].score > hits[1].score
 
 
 def test_typo_of_one_character_still_finds_and_suggests(catalogue):
-    response = course_search(SearchRequest(q="果数修剪"))  # 数 for 树: sounds the same
+    response = course_search(CourseSearch(q="果数修剪"))  # 数 for 树: sounds the same
     assert response.approximate
     assert response.hits and response.hits[0].course.title in ("梨树冬季修剪技术", "苹果树整形修剪")
     assert response.suggestion == "果树修剪"
 
 
 def test_nothing_matches_gives_an_empty_answer_not_an_error(catalogue):
-    response = course_search(SearchRequest(q="航天"))
+    response = course_search(CourseSearch(q="航天"))
     assert response.total == 0 and response.hits == [] and response.suggestion is None
     # Several words: when no course has all of them, courses with some are offered, marked approximate.
-    response = course_search(SearchRequest(q="航天 修剪"))
+    response = course_search(CourseSearch(q="航天 修剪"))
     assert response.approximate and {h.course.title for h in response.hits} == {"梨树冬季修剪技术", "苹果树整形修剪"}
 
 
 def test_highlight_marks_the_matched_words_and_escapes_the_rest(catalogue):
-    hit = course_search(SearchRequest(q="lishu")).hits[0]
+    hit = course_search(CourseSearch(q="lishu")).hits[0]
     assert "<mark>梨树</mark>" in hit.highlight
-    hit = course_search(SearchRequest(q="修剪")).hits[0]
+    hit = course_search(CourseSearch(q="修剪")).hits[0]
     assert "<mark>修剪</mark>" in hit.highlight
 
 
@@ -116,7 +116,7 @@ def test_filters_narrow_the_results(catalogue, tree):
 
 
 def test_facets_count_the_results(catalogue):
-    facets = course_search(SearchRequest(q="修剪")).facets
+    facets = course_search(CourseSearch(q="修剪")).facets
     assert [(f.label, f.count) for f in facets["category"]] == [("农业技术", 2)]
     assert {f.label: f.count for f in facets["town"]} == {"罗庄子镇": 1, "下营镇": 1}
     assert facets["free"] == 1
@@ -136,8 +136,8 @@ def test_sorts(catalogue):
 
 
 def test_pages(catalogue):
-    page1 = course_search(SearchRequest(page_size=4))
-    page2 = course_search(SearchRequest(page_size=4, page=2))
+    page1 = course_search(CourseSearch(page_size=4))
+    page2 = course_search(CourseSearch(page_size=4, page=2))
     assert page1.total == page2.total == 6 and page1.num_pages == 2
     assert len(page1.hits) == 4 and len(page2.hits) == 2
     assert not {h.course.pk for h in page1.hits} & {h.course.pk for h in page2.hits}

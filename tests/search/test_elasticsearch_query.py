@@ -3,17 +3,17 @@ test_behaviour.py runs it against a cluster when ELASTICSEARCH_URL is set)."""
 
 import json
 
+from courses.search import CourseSearch
 from search.analysis import parse_query
-from search.engines.elasticsearch import CourseDocument, CourseFacetedSearch, ElasticsearchEngine
-from search.query import SearchRequest
+from search.engines.elasticsearch import DocumentFacetedSearch, ElasticsearchEngine, IndexedDocument
 
 
 def build(q, **filters):
     engine = ElasticsearchEngine("http://127.0.0.1:9", "test-index")
-    faceted = CourseFacetedSearch(
+    faceted = DocumentFacetedSearch(
         parsed=parse_query(q),
         match_any=False,
-        request=SearchRequest(q=q, **filters),
+        request=CourseSearch(q=q, **filters),
         using=engine.client,
         index="test-index",
     )
@@ -32,7 +32,7 @@ def test_filters_apply_to_results_and_counts(db):
     body = build("梨树", category="nong-ye-ji-shu", provider=7, free=True, open_seats=True, starts_within=7)
     filters = json.dumps(body["query"]["bool"]["filter"], ensure_ascii=False)
     assert '"category": ["nong-ye-ji-shu"]' in filters and '"provider": ["7"]' in filters
-    assert '"free": true' in filters and '"classes.seats_left"' in filters
+    assert '"free": true' in filters and '"occurrences.seats_left"' in filters
     assert "post_filter" not in body
     assert {"_filter_category", "_filter_town", "free", "starts_within", "open_seats"} <= set(body["aggs"])
 
@@ -42,6 +42,11 @@ def test_empty_query_matches_all(db):
 
 
 def test_mapping_uses_builtin_cjk_and_whitespace_analyzers():
-    mapping = CourseDocument._doc_type.mapping.to_dict()["properties"]
-    assert mapping["title"]["analyzer"] == "cjk" and mapping["title_terms"]["analyzer"] == "whitespace"
-    assert mapping["classes"]["type"] == "nested"
+    mapping = IndexedDocument._doc_type.mapping.to_dict()
+    properties = mapping["properties"]
+    assert properties["title"]["analyzer"] == "cjk" and properties["title_terms"]["analyzer"] == "whitespace"
+    assert properties["occurrences"]["type"] == "nested"
+    # Facet values (whatever the source names them) are keywords, through a dynamic template.
+    assert mapping["dynamic_templates"] == [
+        {"facets": {"match_mapping_type": "string", "mapping": {"type": "keyword"}}}
+    ]

@@ -9,9 +9,8 @@ import pytest
 from django.db import connection
 
 from courses.models import CoursePage
+from courses.search import CourseSearch, course_search
 from jizhou.demo import CATALOGUE_FILE, demo_load
-from search.query import SearchRequest
-from search.selectors import course_search
 
 from .relevance import QUERIES, evaluate, report
 
@@ -33,7 +32,7 @@ def test_relevance_set_is_about_real_demo_courses():
 
 
 def ours(query):
-    return [hit.course.title for hit in course_search(SearchRequest(q=query, page_size=10)).hits]
+    return [hit.course.title for hit in course_search(CourseSearch(q=query, page_size=10)).hits]
 
 
 def wagtail_baseline(query):

@@ -12,7 +12,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "SECRET_KEY": "test-only-" + "x9Qm2LpR7vTz4KcW8bNd3HfJ6sYa1GeU5oPi0XrVkCwMnBqEtZjS",
     "ALLOWED_HOSTS": "learning.jizhou.example",
-    "DJANGO_SETTINGS_MODULE": "jizhou.settings",
+    "DJANGO_SETTINGS_MODULE": "jizhou.settings.base",
 }
 
 

@@ -314,13 +314,13 @@ def test_staff_home_shows_each_school_its_classes_seats_waitlist_and_reviews(wor
 
 @pytest.mark.parametrize("login_url", ["accounts:login", "wagtailadmin_login"])
 def test_login_is_rate_limited_per_phone_number(db, login_url):
-    from accounts.login_limits import LOGIN_ATTEMPTS_PER_PHONE
+    from core.ratelimit import LOGIN_PER_PHONE
 
     cache.clear()
     person = UserFactory(is_staff=True, groups=[Group.objects.get(name=roles.CENTRE_STAFF)])
     client = Client()
     url = reverse(login_url)
-    for _ in range(LOGIN_ATTEMPTS_PER_PHONE):
+    for _ in range(LOGIN_PER_PHONE.attempts):
         response = client.post(url, {"username": person.phone, "password": "wrong"})
         assert response.status_code == 200 and "_auth_user_id" not in client.session
     # The right password no longer helps until the window passes.

@@ -67,8 +67,8 @@ def _fill_everything(world, payload):
             "description": "说明" + payload,
             "sort_order": "1",
         },
-        "courses_audience": {"name": payload, "slug": "xss-audience", "sort_order": "1"},
-        "community_town": {"name": payload, "slug": "xss-town", "sort_order": "1"},
+        "accounts_audience": {"name": payload, "slug": "xss-audience", "sort_order": "1"},
+        "places_town": {"name": payload, "slug": "xss-town", "sort_order": "1"},
     }
     for viewset, data in snippets.items():
         _post_ok(centre, reverse(f"wagtailsnippets_{viewset}:add"), data)

@@ -20,6 +20,7 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from accounts import roles
 from enrolment.models import Enrolment, Meeting
+from enrolment.selectors import enrolment_completion
 from enrolment.services import enrolment_complete, enrolment_create
 from publishing.services import provider_collection_of, provider_group_of, provider_staff_add
 from records.services import certificate_issue, recognition_create
@@ -96,8 +97,8 @@ def build_world() -> World:
     meeting_a = Meeting.objects.create(course_class=class_a, starts_at=timezone.now(), hours=2, topic="整形修剪")
     # School B's certificate for the resident, and a credit-bank claim waiting for the centre.
     completed_b = enrolment_create(learner=resident, course_class_id=class_b.pk)
-    enrolment_complete(enrolment_id=completed_b.pk, by=staff_b)
-    certificate_b = certificate_issue(enrolment_id=completed_b.pk)
+    completed_b = enrolment_complete(enrolment_id=completed_b.pk, by=staff_b)
+    certificate_b = certificate_issue(completion=enrolment_completion(completed_b))
     recognition = recognition_create(
         by=centre,
         learner=resident,

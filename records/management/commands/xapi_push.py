@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from records.services import LrsUnavailable, xapi_push
+from records.lrs import LrsUnavailable, xapi_push
 
 
 class Command(BaseCommand):

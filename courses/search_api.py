@@ -3,8 +3,8 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from search.query import FacetValue, search_request_from_query
-from search.selectors import course_search
+from courses.search import course_search, course_search_from_query
+from search.query import FacetValue
 
 router = Router(tags=["课程搜索"])
 API_PAGE_SIZE = 20
@@ -94,7 +94,7 @@ def _facets(facets: dict) -> dict:
 )
 def courses_search(request: HttpRequest):
     """Public: lists only live courses. Bad parameters are ignored rather than refused."""
-    response = course_search(search_request_from_query(request.GET, page_size=API_PAGE_SIZE))
+    response = course_search(course_search_from_query(request.GET, page_size=API_PAGE_SIZE))
     return {
         "count": response.total,
         "page": response.page,

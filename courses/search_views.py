@@ -5,9 +5,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from courses.selectors import catalogue_facets
-from search.query import FacetValue, Sort, search_request_from_query
-from search.selectors import course_search, course_suggestions
+from courses.search import catalogue_facets, course_search, course_search_from_query, course_suggestions
+from search.query import FacetValue, Sort
 
 SUGGEST_MAX_CHARS = 30
 STARTS_WITHIN_CHOICES = [(7, _("一周内开课")), (30, _("一个月内开课")), (90, _("三个月内开课"))]
@@ -21,7 +20,7 @@ def _options(choices: list[tuple[str, str]], counted: list[FacetValue] | None) -
 
 @require_GET
 def search(request):
-    search_request = search_request_from_query(request.GET)
+    search_request = course_search_from_query(request.GET)
     searched = bool(search_request.q.strip()) or search_request.filters_active
     response = course_search(search_request) if searched else None
     facets = response.facets if response else {}
@@ -51,7 +50,7 @@ def search(request):
         context["next_query"] = search_request.as_query_string(page=response.page + 1)
         if response.suggestion:
             context["suggestion_query"] = search_request.as_query_string(q=response.suggestion, page=1)
-    return render(request, "search/search.html", context)
+    return render(request, "courses/search.html", context)
 
 
 @require_GET

@@ -1,46 +1,38 @@
-"""Settings for 蓟州终身学习网.
+"""Settings for 蓟州终身学习网: everything, read from the environment with django-environ.
 
 Every difference between a laptop (`make run`) and production is read here, from the
-environment, and nowhere else. With nothing set, the site runs on the embedded defaults:
-SQLite under var/, Celery tasks run eagerly in-process, local-memory cache, database search.
+environment, and nowhere else (README.md "Configuration" lists the variables). With nothing set, the site runs
+on the embedded defaults: SQLite under var/, Celery tasks run eagerly in-process, local-memory cache, database
+search. Production is this module with DJANGO_DEBUG=0 and its variables set; tests use jizhou.settings.test.
 """
 
-import os
 from pathlib import Path
 
-import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("JIZHOU_VAR_DIR", BASE_DIR / "var"))
+from jizhou.settings.env import Env
 
+env = Env()
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env.str("JIZHOU_VAR_DIR", default=str(BASE_DIR / "var")))
 
 
 # --- Core -----------------------------------------------------------------------------------
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG is off.")
     # Only ever used on a developer's machine; production refuses to start without its own key.
     SECRET_KEY = "django-insecure-local-development-key-not-for-production-use-0123456789"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env.names("ALLOWED_HOSTS", default="127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env.names("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # Ours, top of the layer stack first (docs/decisions/0004-apps-and-layers.md).
@@ -117,8 +109,8 @@ TEMPLATES = [
 
 # --- Data -----------------------------------------------------------------------------------
 
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'jizhou.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'jizhou.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = 60
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so two writers queue instead of
     # failing with "database is locked" halfway through; WAL lets readers continue meanwhile.
@@ -131,13 +123,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Test runs of several developers on one server each get their own test database.
-    if os.environ.get("TEST_DATABASE_NAME"):
-        DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+    if env.str("TEST_DATABASE_NAME", default=""):
+        DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
@@ -156,11 +148,11 @@ else:
 
 # --- Background work ------------------------------------------------------------------------
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # Without a broker, tasks run in-process at the moment they are queued (after commit).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
@@ -177,9 +169,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Search ---------------------------------------------------------------------------------
 
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 # The course search index on that cluster (search/engines/elasticsearch.py).
-ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "jizhou-courses")
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="jizhou-courses")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Passwords and login --------------------------------------------------------------------
@@ -229,7 +221,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # --- Wagtail --------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "蓟州终身学习网"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -238,36 +230,36 @@ WAGTAILUSERS_PASSWORD_REQUIRED = True
 
 # --- Messages to people ---------------------------------------------------------------------
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@jizhou-learning.local")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@jizhou-learning.local")
 
 # SMS: see accounts/sms.py. Production sets SMS_BACKEND=accounts.sms.HttpSmsGateway and the gateway URL/key.
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleSmsBackend")
-SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
-SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
-SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "蓟州终身学习网")
-SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", "")
+SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.sms.ConsoleSmsBackend")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env.str("SMS_GATEWAY_KEY", default="")
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="蓟州终身学习网")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default="")
 
 # --- Learning records -----------------------------------------------------------------------
 
 # An external learning record store (xAPI 1.0.3 endpoint, e.g. https://lrs.example/xAPI/). Unset: statements are
 # still written and learners can download them; nothing is sent.
-XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL", "")
-XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
-XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
-XAPI_LRS_TIMEOUT = float(os.environ.get("XAPI_LRS_TIMEOUT", "10"))
+XAPI_LRS_URL = env.str("XAPI_LRS_URL", default="")
+XAPI_LRS_USERNAME = env.str("XAPI_LRS_USERNAME", default="")
+XAPI_LRS_PASSWORD = env.str("XAPI_LRS_PASSWORD", default="")
+XAPI_LRS_TIMEOUT = env.float("XAPI_LRS_TIMEOUT", default=10.0)
 # First retry delay (seconds) while the LRS is down; doubles each time, at most an hour.
-XAPI_RETRY_BACKOFF = int(os.environ.get("XAPI_RETRY_BACKOFF", "30"))
+XAPI_RETRY_BACKOFF = env.int("XAPI_RETRY_BACKOFF", default=30)
 # The platform's home page: names learners' xAPI accounts and activity ids, and goes into certificate QR codes.
-XAPI_HOME_PAGE = os.environ.get("SITE_URL") or WAGTAILADMIN_BASE_URL
+XAPI_HOME_PAGE = env.str("SITE_URL", default=WAGTAILADMIN_BASE_URL)
 # A TrueType font with Chinese glyphs, embedded in certificate and transcript PDFs (Debian: fonts-wqy-microhei).
-CJK_FONT_PATH = os.environ.get("CJK_FONT_PATH", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+CJK_FONT_PATH = env.str("CJK_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 # --- Security -------------------------------------------------------------------------------
 
 # HTTPS-only cookies and redirects follow DEBUG unless set explicitly (a TLS-terminating proxy
 # in front of gunicorn sets X-Forwarded-Proto).
-HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
@@ -287,7 +279,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail 8 runs its own housekeeping (search/reference index) through django-tasks; one line
