@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from accounts.login_limits import LoginRateLimitMixin
-from accounts.models import User
+from accounts.models import MIN_BIRTH_YEAR, User
 from accounts.phone import normalise_phone
 
 
@@ -79,10 +80,6 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"email": _("选填；填写后开课提醒也会发到邮箱。")}
 
     def __init__(self, *args, **kwargs):
-        from django.utils import timezone
-
-        from accounts.models import MIN_BIRTH_YEAR
-
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         self.fields["birth_year"].choices = [("", "—")] + [

@@ -16,8 +16,10 @@ import threading
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
+from functools import wraps
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from accounts.phone import mask_phone
@@ -112,3 +114,15 @@ def get_backend() -> BaseSmsBackend:
 def send_sms(*, phone: str, body: str) -> None:
     get_backend().send(SmsMessage(phone=phone, body=body))
     logger.info("SMS sent to %s", mask_phone(phone))
+
+
+def in_site_language(func):
+    """Texts to other people (a promotion, a reminder, a review decided) are written in the site's language
+    (Simplified Chinese), not in whatever language the request or worker that triggered them was using."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper

@@ -11,6 +11,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CodePurpose, PhoneCode, User
 from accounts.phone import mask_phone
+from accounts.roles import RESIDENT
 from accounts.sms import SmsError, send_sms
 from core.ratelimit import (
     SMS_CODE_PER_ADDRESS,
@@ -128,10 +130,6 @@ def user_register(
 
     The code is checked in its own transaction first, so a wrong guess is counted even though we refuse.
     """
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import RESIDENT
-
     code_verify(phone=phone, purpose=CodePurpose.REGISTER, code=code)
     with transaction.atomic():
         user = User.objects.create_user(

@@ -26,7 +26,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 BUDGET = 100 * 1024
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-DEMO_RESIDENT = "13700000000"  # community/demo.py: 居民（示例）
+DEMO_RESIDENT = "13700000000"  # jizhou/demo.py: 居民（示例）
 DEMO_PASSWORD = "jizhou-demo-2026"
 KINDS = {"document": "html", "stylesheet": "css", "script": "js", "font": "font", "image": "image"}
 

@@ -5,6 +5,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from courses.models import CourseIndexPage
+from courses.selectors import catalogue_categories, upcoming_classes
+
 
 class HomePage(Page):
     """The site's front door: what to learn, where, and the way into the catalogue."""
@@ -23,9 +26,6 @@ class HomePage(Page):
         verbose_name = _("首页")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.models import CourseIndexPage
-        from courses.selectors import catalogue_categories, upcoming_classes
-
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = CourseIndexPage.objects.child_of(self).live().first()
         context["categories"] = catalogue_categories()

@@ -117,7 +117,7 @@ def read_rows(path: Path) -> list[tuple[int, dict]]:
             raise ImportFileError("文件没有表头行。")
         return [(n, {_key(k): (v or "") for k, v in row.items() if k}) for n, row in enumerate(reader, start=2)]
     if suffix == ".xlsx":
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # loaded only when an XLSX file is imported
 
         try:
             sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]

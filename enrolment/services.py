@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import CourseClass
+from enrolment.checkin import checkin_code_state
 from enrolment.models import (
     ACTIVE_STATUSES,
     Attendance,
@@ -264,16 +265,22 @@ def _record_attended(enrolment: Enrolment, meeting: Meeting) -> None:
     )
 
 
+def _meeting(meeting_id: int) -> Meeting:
+    """The meeting with what attendance records need (its course, category and school), or a refusal."""
+    meeting = (
+        Meeting.objects.select_related("course_class__course__category", "course_class__course__provider")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise EnrolmentRefused("not_found", _("没有找到这次课。"))
+    return meeting
+
+
 def attendance_roll_call(*, meeting_id: int, present_enrolment_ids: set[int], by: User) -> RollCallResult:
     """The teacher ticks who is present: ticked learners are recorded, unticked ones removed."""
     with transaction.atomic():
-        meeting = (
-            Meeting.objects.select_related("course_class__course__category", "course_class__course__provider")
-            .filter(pk=meeting_id)
-            .first()
-        )
-        if meeting is None:
-            raise EnrolmentRefused("not_found", _("没有找到这次课。"))
+        meeting = _meeting(meeting_id)
         if not user_manages_class(by, meeting.course_class):
             raise EnrolmentRefused("forbidden", _("只有任课教师或本校工作人员可以点名。"))
         roster = {
@@ -307,16 +314,8 @@ def attendance_check_in(
     *, meeting_id: int, learner: User, code: str, at: datetime.datetime | None = None
 ) -> Attendance:
     """A learner checks themselves in by scanning the meeting's current QR code."""
-    from enrolment.checkin import checkin_code_state
-
     with transaction.atomic():
-        meeting = (
-            Meeting.objects.select_related("course_class__course__category", "course_class__course__provider")
-            .filter(pk=meeting_id)
-            .first()
-        )
-        if meeting is None:
-            raise EnrolmentRefused("not_found", _("没有找到这次课。"))
+        meeting = _meeting(meeting_id)
         state = checkin_code_state(meeting_id=meeting.pk, code=code, at=at)
         if state != "valid":
             raise EnrolmentRefused("expired", _("签到码已过期或无效，请扫描老师屏幕上最新的二维码。"))

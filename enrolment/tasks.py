@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.phone import mask_phone
-from accounts.sms import SmsError, send_sms
+from accounts.sms import SmsError, in_site_language, send_sms
 from enrolment.models import Enrolment, EnrolmentStatus
 from enrolment.selectors import enrolments_due_reminder
 
@@ -30,6 +30,7 @@ def _class_line(enrolment: Enrolment) -> str:
 
 
 @shared_task(autoretry_for=(SmsError,), retry_backoff=30, max_retries=5)
+@in_site_language
 def send_promotion_sms(enrolment_id: int) -> bool:
     """Tell a learner their waitlist place became a seat. Sends at most once per enrolment."""
     claimed = Enrolment.objects.filter(
@@ -54,6 +55,7 @@ def send_promotion_sms(enrolment_id: int) -> bool:
 
 
 @shared_task(autoretry_for=(SmsError,), retry_backoff=30, max_retries=5)
+@in_site_language
 def send_enrolment_reminder(enrolment_id: int) -> bool:
     """Remind one learner the day before their class starts. Claimed first, so it is sent once."""
     claimed = Enrolment.objects.filter(

@@ -190,7 +190,7 @@ def export_csv(request: HttpRequest, class_id: int) -> HttpResponse:
 
 @login_required
 def export_xlsx(request: HttpRequest, class_id: int) -> HttpResponse:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # loaded only when staff download a roster as XLSX
 
     course_class = _managed_class(request, class_id)
     workbook = Workbook()

@@ -4,9 +4,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import sms
 from accounts.roles import CENTRE_STAFF, TEACHER
@@ -68,6 +69,15 @@ def staff_b(tree):
     user = UserFactory(display_name="乙校职员")
     provider_staff_add(provider=tree["school_b"], user=user)
     return user
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a request rendered in English must not leave the thread (and
+    the next test's services and texts) in English. Requests themselves choose theirs in LocaleMiddleware."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

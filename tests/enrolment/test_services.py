@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import CourseClass
 from enrolment.models import Enrolment, EnrolmentStatus
@@ -57,6 +57,18 @@ def test_cancel_promotes_first_waitlisted_and_queues_sms(
     assert statuses[enrolments[4].pk] == "waitlisted"
     assert waitlist_position(Enrolment.objects.get(pk=enrolments[4].pk)) == 1
     assert seats(klass) == 3
+    assert [m.phone for m in sms_outbox] == [people[3].phone]
+    assert "转为正式报名" in sms_outbox[0].body
+
+
+def test_promotion_text_is_chinese_whoever_triggered_it(
+    klass, residents, django_capture_on_commit_callbacks, sms_outbox
+):
+    """A learner using the English interface cancels: the person promoted is still texted in Chinese."""
+    people = residents(4)
+    enrolments = [enrolment_create(learner=p, course_class_id=klass.pk) for p in people]
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        enrolment_cancel(enrolment_id=enrolments[0].pk, by=people[0])
     assert [m.phone for m in sms_outbox] == [people[3].phone]
     assert "转为正式报名" in sms_outbox[0].body
 

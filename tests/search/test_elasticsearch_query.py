@@ -50,3 +50,42 @@ def test_mapping_uses_builtin_cjk_and_whitespace_analyzers():
     assert mapping["dynamic_templates"] == [
         {"facets": {"match_mapping_type": "string", "mapping": {"type": "keyword"}}}
     ]
+
+
+def test_neutral_document_becomes_an_indexed_document():
+    import datetime
+    from decimal import Decimal
+
+    from search.documents import Document, FacetChoice, Occurrence
+
+    document = Document(
+        id=7,
+        title="梨树冬季修剪技术",
+        body="罗庄子镇",
+        facets={"category": [FacetChoice("nong-ye-ji-shu", "农业技术")], "town": []},
+        fee=Decimal("0"),
+        occurrences=[Occurrence(3, datetime.date(2026, 1, 5), datetime.date(2026, 2, 5), None, None, 12)],
+    )
+    indexed = ElasticsearchEngine._document(document).to_dict(include_meta=True)
+    source = indexed["_source"]
+    assert indexed["_id"] == 7 and source["category"] == ["nong-ye-ji-shu"] and source["free"] is True
+    assert "lishu" in source["title_terms"] and source["occurrences"][0]["seats_left"] == 12
+
+
+def test_facet_labels_come_from_the_database_engine(db):
+    from types import SimpleNamespace
+
+    from search.models import SearchDocument, SearchFacet
+
+    SearchDocument.objects.create(id=1, title="梨树")
+    SearchFacet.objects.create(document_id=1, facet="category", value="nong-ye-ji-shu", label="农业技术")
+    response = SimpleNamespace(
+        facets={"category": [("nong-ye-ji-shu", 4, False), ("gone", 1, False)]},
+        aggregations={name: SimpleNamespace(doc_count=2) for name in ("free", "starts_within", "open_seats")},
+    )
+    facets = ElasticsearchEngine._facets(response, ("category",))
+    assert [(f.value, f.label, f.count) for f in facets["category"]] == [
+        ("nong-ye-ji-shu", "农业技术", 4),
+        ("gone", "gone", 1),
+    ]
+    assert facets["free"] == facets["open_seats"] == 2

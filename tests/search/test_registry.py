@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import BooleanField, DateField, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
 
 from search import registry
 from search.documents import Document, FacetChoice
@@ -63,7 +63,8 @@ class LessonSource:
         return _true_for([])
 
     def next_start(self, *, today, document):
-        return Value(None, output_field=DateField())
+        # A correlated expression, as a real source gives (a constant cannot be ordered by on PostgreSQL).
+        return Subquery(SearchDocument.objects.filter(pk=document).values("published_at")[:1])
 
 
 @dataclass(frozen=True)
