@@ -260,18 +260,10 @@ def review_decision_notify(*, workflow_state_id: int) -> bool:
     return True
 
 
-def provider_staff_group_ensure(*, provider: ProviderPage) -> Group:
-    """Create (or repair) the group whose members run `provider`'s pages, and only those.
-
-    They write and submit for review; the guidance centre publishes (publishing.services).
-    """
-    return provider_room_ensure(provider=provider)
-
-
 @transaction.atomic
 def provider_staff_add(*, provider: ProviderPage, user) -> None:
     """Make `user` a member of `provider`'s staff (role group plus the school's own group)."""
-    user.groups.add(provider_staff_group_ensure(provider=provider), Group.objects.get(name=PROVIDER_STAFF))
+    user.groups.add(provider_room_ensure(provider=provider), Group.objects.get(name=PROVIDER_STAFF))
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -50,10 +50,10 @@ def test_people_without_rights_run_no_school(tree, kind):
 
 
 def test_staff_group_is_repaired_not_duplicated(tree):
-    from publishing.services import provider_staff_group_ensure
+    from publishing.services import provider_room_ensure
 
-    first = provider_staff_group_ensure(provider=tree["school_a"])
-    again = provider_staff_group_ensure(provider=tree["school_a"])
+    first = provider_room_ensure(provider=tree["school_a"])
+    again = provider_room_ensure(provider=tree["school_a"])
     assert first.pk == again.pk
     assert again.page_permissions.count() == first.page_permissions.count()
 

@@ -28,8 +28,8 @@ from publishing.services import (
     REVIEW_WORKFLOW_NAME,
     provider_collection_of,
     provider_group_of,
+    provider_room_ensure,
     provider_staff_add,
-    provider_staff_group_ensure,
     review_workflow_ensure,
 )
 from tests.factories import UserFactory, course_class, course_page
@@ -117,7 +117,7 @@ def test_repairing_a_room_takes_away_publishing_and_stray_grants(world):
     change = Permission.objects.get(content_type__app_label="wagtailcore", codename="change_page")
     GroupPagePermission.objects.create(group=group, page=world.school_a, permission=publish)
     GroupPagePermission.objects.create(group=group, page=world.school_b, permission=change)
-    provider_staff_group_ensure(provider=world.school_a)
+    provider_room_ensure(provider=world.school_a)
     assert _codenames(group, world.school_a) == {"add_page", "change_page"}
     assert not GroupPagePermission.objects.filter(group=group, page=world.school_b).exists()
     assert list(providers_for_user(world.users["staff_a"])) == [world.school_a]
