@@ -35,6 +35,9 @@ setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 
+# A developer's machine: debug pages, static files from runserver, the development SECRET_KEY (the settings
+# default to production behaviour when DJANGO_DEBUG is unset). Also applies to `setup`, which `run` needs.
+run setup messages: export DJANGO_DEBUG = 1
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -2,36 +2,34 @@
 site's session cookie, with Django's CSRF check for unsafe methods on the session path.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
-from wagtail.models import APIToken
 
+from accounts.login_limits import LoginLocked, password_attempt
 from accounts.phone import normalise_phone
+from accounts.selectors import api_token_expires_at, api_token_for_bearer, api_tokens_of
+from accounts.services import AccountRefused, api_token_create, api_token_revoke, api_token_touch
 from core.api_errors import ApiError
-from core.ratelimit import API_TOKEN_PER_ADDRESS, API_TOKEN_PER_PHONE, client_ip, rate_limit_allow
+from core.ratelimit import client_ip
 
 TOKEN_NAME = "API"
 
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        if not token or not APIToken.validate_token_format(token):
+        api_token = api_token_for_bearer(plaintext=token)
+        if api_token is None:  # unknown, revoked, expired, or its owner deactivated: 401
             return None
-        api_token = (
-            APIToken.objects.select_related("user")
-            .filter(key_hash__in=APIToken.candidate_key_hashes(token), revoked_at__isnull=True)
-            .first()
-        )
-        if api_token is None or not api_token.user.is_active:
-            return None
-        APIToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        api_token_touch(token=api_token)
         request.user = api_token.user
+        request.api_token = api_token
         return api_token.user
 
 
@@ -57,25 +55,78 @@ router = Router(tags=["登录"])
 
 
 class TokenIn(Schema):
-    phone: str
-    password: str
+    phone: str = Field(max_length=40)
+    password: str = Field(max_length=256)
+    name: str = Field(TOKEN_NAME, min_length=1, max_length=50, description="设备名称，便于在“我的登录设备”中辨认")
 
 
 class TokenOut(Schema):
     token: str
 
 
-@router.post("/token", response={201: TokenOut}, auth=None, summary="用手机号和密码换取接口令牌")
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+class TokenInfo(Schema):
+    id: int
+    name: str
+    created: datetime.datetime
+    last_used_at: datetime.datetime | None
+    expires_at: datetime.datetime
+    revoked_at: datetime.datetime | None
+
+
+@router.post(
+    "/token",
+    response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    auth=None,
+    summary="用手机号和密码换取接口令牌",
+    description=f"令牌{settings.API_TOKEN_MAX_AGE_DAYS}天后失效，修改密码后立即失效。只有失败的尝试计数。",
+)
 def token_create(request: HttpRequest, data: TokenIn):
-    ip = client_ip(request)
     try:
         phone = normalise_phone(data.phone)
     except Exception:
         raise ApiError(400, "invalid_phone", "请输入以1开头的11位中国大陆手机号。")
-    if not (rate_limit_allow(API_TOKEN_PER_ADDRESS, ip) and rate_limit_allow(API_TOKEN_PER_PHONE, phone)):
-        raise ApiError(429, "rate_limited", "尝试次数过多，请一小时后再试。")
-    user = authenticate(request, username=phone, password=data.password)
-    if user is None:
-        raise ApiError(401, "invalid_credentials", "手机号码或密码不正确。")
-    _token, plaintext = APIToken.create_token(user=user, name=TOKEN_NAME)
-    return Status(201, {"token": plaintext})
+    try:
+        with password_attempt(phone=phone, ip=client_ip(request)) as failed:
+            user = authenticate(request, username=phone, password=data.password)
+            if user is None:
+                failed()
+                raise ApiError(401, "invalid_credentials", "手机号码或密码不正确。")
+    except LoginLocked as locked:
+        raise ApiError(429, "rate_limited", locked.message)
+    return Status(201, {"token": api_token_create(user=user, name=data.name.strip() or TOKEN_NAME)})
+
+
+@router.get(
+    "/tokens", response={200: list[TokenInfo], 401: ErrorOut}, auth=api_auth, summary="我的接口令牌（不含令牌本身）"
+)
+def token_list(request: HttpRequest):
+    return [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "created": t.created,
+            "last_used_at": t.last_used_at,
+            "expires_at": api_token_expires_at(t),
+            "revoked_at": t.revoked_at,
+        }
+        for t in api_tokens_of(user=request.user)
+    ]
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None, 401: ErrorOut, 404: ErrorOut},
+    auth=api_auth,
+    summary="撤销我的一个接口令牌",
+)
+def token_revoke(request: HttpRequest, token_id: int):
+    try:
+        api_token_revoke(user=request.user, token_id=token_id)
+    except AccountRefused as refused:
+        raise ApiError(refused.status, refused.code, refused.message)
+    return Status(204, None)

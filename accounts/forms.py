@@ -48,6 +48,7 @@ class _AdminUserFieldsMixin:
 
 class AdminUserCreationForm(_AdminUserFieldsMixin, UserCreationForm):
     email = forms.EmailField(required=False, label=_("电子邮箱"))
+    field_order = ["phone", "display_name", "email", "birth_year", "home_town", "password1", "password2"]
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -55,7 +56,12 @@ class AdminUserCreationForm(_AdminUserFieldsMixin, UserCreationForm):
 
 
 class AdminUserEditForm(_AdminUserFieldsMixin, UserEditForm):
+    """The account tab shows every field of this form but the two of the roles tab (templates/wagtailusers/users/
+    edit.html renders them in this order): a field the page left out would post as empty — an unticked is_active
+    deactivated everyone whose password an administrator changed."""
+
     email = forms.EmailField(required=False, label=_("电子邮箱"))
+    field_order = ["phone", "display_name", "email", "birth_year", "home_town", "password1", "password2", "is_active"]
 
     class Meta(UserEditForm.Meta):
         model = User

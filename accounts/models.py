@@ -1,11 +1,14 @@
 import contextlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import APIToken
 
 from accounts.phone import mask_phone, normalise_phone, validate_phone
 from core.snippets import NamedSnippet
@@ -86,6 +89,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("可进入管理后台"), default=False)
     is_active = models.BooleanField(_("有效"), default=True)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    # Part of every session's auth hash: raising it ends all of the person's sessions (退出所有设备).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -111,6 +116,34 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return f"{self.display_name}（{self.masked_phone}）"
+
+    def save(self, *args, **kwargs):
+        # Django sets _password in set_password() and clears it after save; a hash upgrade at login clears it
+        # before saving, so this is exactly "the password was changed" — by the SMS reset, the admin, the
+        # account page, or `manage.py changepassword`. Tokens made with the old password stop working with it
+        # (its sessions do too: their hash is made from the password).
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            APIToken.objects.filter(user=self, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+    def get_session_auth_hash(self):
+        return self._session_hash(settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret: str) -> str:
+        # Django's hash of the password, with the session generation added once it has been raised (so sessions
+        # made before the field existed stay valid until then).
+        value = self.password if not self.session_generation else f"{self.password}:{self.session_generation}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def masked_phone(self) -> str:

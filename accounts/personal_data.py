@@ -75,7 +75,13 @@ def personal_data_export(user: User) -> dict:
             "roles": list(user.groups.values_list("name", flat=True)),
         },
         "api_tokens": [
-            {"name": t.name, "created_at": _iso(t.created), "revoked_at": _iso(t.revoked_at)}
+            # Wagtail's APIToken calls it `created` (not created_at); the secret itself is never stored.
+            {
+                "name": t.name,
+                "created_at": _iso(t.created),
+                "last_used_at": _iso(t.last_used_at),
+                "revoked_at": _iso(t.revoked_at),
+            }
             for t in APIToken.objects.filter(user=user).order_by("pk")
         ],
     }

@@ -10,7 +10,9 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only, the whole string: \d would take Arabic-Indic and other Unicode digits (NFKC keeps them), and
+# $ would let a trailing newline through (the CHECK constraint in the database refuses both).
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
 _SEPARATORS = re.compile(r"[\s\-()（）]")
 
 
@@ -26,7 +28,7 @@ def normalise_phone(raw: str) -> str:
         value = value[4:]
     elif value.startswith("86") and len(value) == 13:
         value = value[2:]
-    if not MOBILE_RE.match(value):
+    if not MOBILE_RE.fullmatch(value):
         raise ValidationError(
             _("“%(value)s”不是有效的手机号码：请输入以1开头的11位中国大陆手机号。"),
             code="invalid_phone",
@@ -37,11 +39,11 @@ def normalise_phone(raw: str) -> str:
 
 def validate_phone(value: str) -> None:
     """Model-field validator: the stored value must already be canonical."""
-    if not MOBILE_RE.match(value or ""):
+    if not isinstance(value, str) or not MOBILE_RE.fullmatch(value):
         raise ValidationError(
             _("“%(value)s”不是有效的手机号码：请输入以1开头的11位中国大陆手机号。"),
             code="invalid_phone",
-            params={"value": (value or "")[:20]},
+            params={"value": str(value or "")[:20]},
         )
 
 

@@ -4,7 +4,8 @@
 - FileSmsBackend: appends one JSON line per message to SMS_FILE_PATH; lets a separate process
   (a Celery worker in the task tests, a developer's `tail -f`) see what was sent.
 - LocmemSmsBackend: keeps messages in `accounts.sms.outbox` for the tests of the process itself.
-- HttpSmsGateway: production; POSTs JSON to SMS_GATEWAY_URL with the key in a header.
+- HttpSmsGateway: production; POSTs JSON to SMS_GATEWAY_URL with the key in a header. Short connect and read
+  timeouts: a gateway that hangs fails the send within seconds (SmsError), and the caller retries later.
 
 Full phone numbers and message bodies (which may carry codes) never go to the logs.
 """
@@ -13,11 +14,10 @@ import json
 import logging
 import sys
 import threading
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass
 from functools import wraps
 
+import requests
 from django.conf import settings
 from django.utils import translation
 from django.utils.module_loading import import_string
@@ -38,6 +38,9 @@ class SmsError(Exception):
 class SmsMessage:
     phone: str
     body: str
+    # Names the message for the gateway ("enrolment-reminder:12"), so a send retried after a timeout (the gateway
+    # may have taken it) can be recognised as the same message by gateways that deduplicate. Empty: no key.
+    key: str = ""
 
 
 class BaseSmsBackend:
@@ -75,7 +78,9 @@ class HttpSmsGateway(BaseSmsBackend):
     Chinese SMS providers differ in field names; an adapter subclass overrides `payload()`.
     """
 
-    timeout = 10
+    # Seconds to connect, and to wait for the answer: a resident asking for a code is waiting on this.
+    connect_timeout = 3
+    read_timeout = 5
 
     def __init__(self, url: str | None = None, key: str | None = None, sign: str | None = None):
         self.url = url or settings.SMS_GATEWAY_URL
@@ -88,20 +93,21 @@ class HttpSmsGateway(BaseSmsBackend):
         return {"phone": message.phone, "sign": self.sign, "content": message.body}
 
     def send(self, message: SmsMessage) -> None:
-        request = urllib.request.Request(  # noqa: S310 — the URL is operator configuration, not user input
-            self.url,
-            data=json.dumps(self.payload(message), ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json; charset=utf-8", "Authorization": f"Bearer {self.key}"},
-            method="POST",
-        )
+        headers = {"Content-Type": "application/json; charset=utf-8", "Authorization": f"Bearer {self.key}"}
+        if message.key:
+            headers["Idempotency-Key"] = message.key
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                status = response.status
-        except urllib.error.HTTPError as error:
-            status = error.code
-        except (urllib.error.URLError, TimeoutError) as error:
-            logger.warning("SMS gateway unreachable for %s: %s", mask_phone(message.phone), error)
+            response = requests.post(
+                self.url,
+                data=json.dumps(self.payload(message), ensure_ascii=False).encode(),
+                headers=headers,
+                timeout=(self.connect_timeout, self.read_timeout),
+            )
+        except requests.RequestException as error:
+            # The exception's text may carry the URL; its type says enough (Timeout, ConnectionError…).
+            logger.warning("SMS gateway unreachable for %s: %s", mask_phone(message.phone), type(error).__name__)
             raise SmsError("SMS gateway unreachable") from error
+        status = response.status_code
         if not 200 <= status < 300:
             logger.warning("SMS gateway refused message to %s: HTTP %s", mask_phone(message.phone), status)
             raise SmsError(f"SMS gateway answered HTTP {status}")
@@ -111,8 +117,8 @@ def get_backend() -> BaseSmsBackend:
     return import_string(settings.SMS_BACKEND)()
 
 
-def send_sms(*, phone: str, body: str) -> None:
-    get_backend().send(SmsMessage(phone=phone, body=body))
+def send_sms(*, phone: str, body: str, key: str = "") -> None:
+    get_backend().send(SmsMessage(phone=phone, body=body, key=key))
     logger.info("SMS sent to %s", mask_phone(phone))
 
 

@@ -90,11 +90,8 @@ class RegisterForm(CodeForm, _NewPasswordMixin):
             (year, str(year)) for year in range(this_year, MIN_BIRTH_YEAR - 1, -1)
         ]
 
-    def clean_phone(self):
-        phone = super().clean_phone()
-        if User.objects.filter(phone=phone).exists():
-            raise ValidationError(_("该手机号码已注册，请直接登录；忘记密码可用短信找回。"))
-        return phone
+    # Whether the number is taken is said only once its SMS code is verified (accounts.verification.user_register):
+    # a form that answered earlier would tell anyone which numbers have accounts.
 
     def clean(self):
         cleaned = super().clean()
@@ -107,6 +104,8 @@ class PasswordResetForm(CodeForm, _NewPasswordMixin):
 
     def clean(self):
         cleaned = super().clean()
-        user = User.objects.filter(phone=cleaned.get("phone", "")).first() or User(phone=cleaned.get("phone", ""))
-        self._check_passwords(user)
+        # Similarity is checked against the number the requester typed, never the account's name or email: before
+        # the code is verified, "too similar to your email" would confirm a guessed email (and that the number
+        # has an account).
+        self._check_passwords(User(phone=cleaned.get("phone", "")))
         return cleaned

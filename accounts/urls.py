@@ -19,4 +19,7 @@ urlpatterns = [
     path("login/sms/", views.login_by_code, name="login_sms"),
     path("password/reset/", views.password_reset, name="password_reset"),
     path("profile/", views.profile, name="profile"),
+    path("security/", views.security, name="security"),
+    path("security/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("security/end-sessions/", views.end_sessions, name="end_sessions"),
 ]

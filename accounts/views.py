@@ -1,16 +1,20 @@
 """Register, log in with an SMS code, and reset a forgotten password — plain forms, no JavaScript needed."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.forms import ProfileForm
 from accounts.models import CodePurpose
 from accounts.phone import mask_phone
+from accounts.selectors import api_token_expires_at, api_tokens_of
+from accounts.services import AccountRefused, api_token_revoke, sessions_end_everywhere
 from accounts.sms_forms import CodeForm, PasswordResetForm, PhoneForm, RegisterForm
 from accounts.verification import CodeRefused, code_send, user_login_by_code, user_password_reset, user_register
 from core.ratelimit import client_ip
@@ -76,7 +80,9 @@ def login_by_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_login_by_code(phone=form.cleaned_data["phone"], code=form.cleaned_data["code"])
+            user = user_login_by_code(
+                phone=form.cleaned_data["phone"], code=form.cleaned_data["code"], ip=client_ip(request)
+            )
         except CodeRefused as error:
             form.add_error("code", error.message)
         else:
@@ -93,7 +99,9 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user_password_reset(phone=data["phone"], code=data["code"], new_password=data["password1"])
+            user_password_reset(
+                phone=data["phone"], code=data["code"], new_password=data["password1"], ip=client_ip(request)
+            )
         except CodeRefused as error:
             form.add_error("code", error.message)
         else:
@@ -112,3 +120,36 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     status = 400 if form.errors else 200
     return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """登录与设备: the person's API tokens (name, made, last used, expiry — never the secret), a button to revoke
+    each, and 退出所有设备."""
+    now = timezone.now()
+    tokens = [
+        {"token": t, "expires_at": api_token_expires_at(t), "expired": api_token_expires_at(t) <= now}
+        for t in api_tokens_of(user=request.user)
+    ]
+    return render(request, "accounts/security.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        api_token_revoke(user=request.user, token_id=token_id)
+    except AccountRefused as refused:
+        return render(request, "accounts/security.html", {"tokens": [], "error": refused.message}, status=404)
+    messages.success(request, _("已撤销，使用它的设备需要重新登录。"))
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def end_sessions(request: HttpRequest) -> HttpResponse:
+    """退出所有设备: every session (this one too) and every API token of the person ends."""
+    sessions_end_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, _("已在所有设备上退出，请重新登录。"))
+    return redirect("accounts:login")

@@ -7,6 +7,7 @@ skipped. Imported courses are published like in the admin, so the publish signal
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -50,6 +51,7 @@ CHINESE_COLUMNS = {
     "关键词": "keywords",
 }
 MAX_ROWS = 5000
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are allowed
 LIST_SEPARATORS = "、,，;；|/"
 
 
@@ -163,16 +165,18 @@ def _json_text(value) -> str:
 # --- Checking ---------------------------------------------------------------------------------
 
 
-def _decimal(value: str, label: str, maximum: Decimal) -> Decimal:
+def _decimal(value: str, label: str, maximum: Decimal, places: int) -> Decimal:
     value = (value or "").strip()
     if not value:
         return Decimal("0")
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"{label}“{value}”不是数字")
+        raise ValueError(f"{label}“{value[:20]}”不是数字")
     if not number.is_finite() or number < 0 or number > maximum:
         raise ValueError(f"{label}应在 0 到 {maximum} 之间")
+    if number.as_tuple().exponent < -places:  # the column keeps `places` decimals; more would be cut silently
+        raise ValueError(f"{label}最多 {places} 位小数")
     return number
 
 
@@ -209,6 +213,9 @@ def check_rows(
                 raise ValueError(data["__error__"])
             values = {name: str(data.get(name) or "").strip() for name in COLUMNS}
             values["provider"] = values["provider"] or default_provider
+            unprintable = [name for name, text in values.items() if _CONTROL_CHARACTERS.search(text)]
+            if unprintable:  # PostgreSQL refuses NUL in text; the others are invisible on every page
+                raise ValueError(f"{'、'.join(unprintable)} 含有不可见的控制字符")
             missing = [name for name in REQUIRED if not values[name]]
             if missing:
                 raise ValueError(f"缺少必填项：{'、'.join(missing)}")
@@ -246,9 +253,9 @@ def check_rows(
                     audiences=row_audiences,
                     form=_form(values["form"]),
                     town=values["town"],
-                    hours=_decimal(values["hours"], "学时", Decimal("9999")),
-                    credits=_decimal(values["credits"], "学分", Decimal("999")),
-                    fee=_decimal(values["fee"], "费用", Decimal("999999")),
+                    hours=_decimal(values["hours"], "学时", Decimal("9999"), 1),
+                    credits=_decimal(values["credits"], "学分", Decimal("999"), 1),
+                    fee=_decimal(values["fee"], "费用", Decimal("999999"), 2),
                     keywords=" ".join(_split(values["keywords"])),
                 )
             )

@@ -1,7 +1,7 @@
 """GET /api/v1/courses/: the course search as JSON, the same service as the search page."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from courses.search import course_search, course_search_from_query
 from search.query import FacetValue
@@ -54,6 +54,23 @@ class CourseSearchOut(Schema):
     suggestion: str | None
 
 
+class CourseSearchQuery(Schema):
+    """The query parameters, declared for clients and fuzzers. All are text: a value that makes no sense (a page
+    of '²', an unknown category) is ignored like on the search page, never refused (courses.search)."""
+
+    q: str | None = Field(None, description="汉字、拼音或首字母；最多读取前1000个字符")
+    category: str | None = Field(None, description="类别 slug")
+    audience: str | None = Field(None, description="适用人群 slug")
+    form: str | None = Field(None, description="上课形式：offline | online | blended | village")
+    provider: str | None = Field(None, description="办学机构（学校）页面 id")
+    town: str | None = Field(None, description="乡镇/街道 slug")
+    free: str | None = Field(None, description="1：只看免费课程")
+    starts_within: str | None = Field(None, description="多少天内开课（1–365）")
+    open_seats: str | None = Field(None, description="1：只看有余位的班次")
+    sort: str | None = Field(None, description="relevance（默认）| soonest | newest")
+    page: str | None = Field(None, description="页码，从 1 开始（每页20条）")
+
+
 def _course(hit) -> dict:
     course = hit.course
     next_class = course.next_class
@@ -89,12 +106,12 @@ def _facets(facets: dict) -> dict:
     "/",
     response=CourseSearchOut,
     summary="搜索课程",
-    description="q: 汉字、拼音或首字母；筛选: category, audience, form, provider, town (slug/id), free=1, "
-    "starts_within=天数, open_seats=1；sort: relevance|soonest|newest；page 从 1 开始。结果按相关度排序。",
+    description="参数见下；无法识别的参数值被忽略（不报错）。结果按相关度排序。",
 )
-def courses_search(request: HttpRequest):
+def courses_search(request: HttpRequest, filters: Query[CourseSearchQuery]):
     """Public: lists only live courses. Bad parameters are ignored rather than refused."""
-    response = course_search(course_search_from_query(request.GET, page_size=API_PAGE_SIZE))
+    asked = filters.dict(exclude_none=True)
+    response = course_search(course_search_from_query(asked, page_size=API_PAGE_SIZE))
     return {
         "count": response.total,
         "page": response.page,

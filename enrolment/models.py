@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CourseClass
@@ -110,7 +111,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.course_class} · {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.course_class} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"  # the site's time
 
 
 class AttendanceMethod(models.TextChoices):

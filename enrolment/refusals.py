@@ -18,7 +18,9 @@ class EnrolmentRefused(Refused):
         "invalid_state": 409,
         "not_enrolled": 403,
         "expired": 400,
+        "not_open": 409,
         "replayed": 409,
+        "nothing_attended": 409,
     }
 
     def __init__(self, code: str, message: str, *, short: str = ""):

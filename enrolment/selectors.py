@@ -127,6 +127,17 @@ def enrolments_due_reminder(*, on: datetime.date | None = None) -> QuerySet[Enro
     )
 
 
+def promotions_unsent() -> QuerySet[Enrolment]:
+    """Learners promoted from a waitlist whose text has not gone out (the broker or the gateway was down), for
+    classes not started yet: the outbox the enrolment sweep queues again."""
+    return Enrolment.objects.filter(
+        status=EnrolmentStatus.ENROLLED,
+        promoted_at__isnull=False,
+        promotion_sms_sent_at__isnull=True,
+        course_class__starts_on__gte=timezone.localdate(),
+    )
+
+
 # --- Who may enrol where: each rule once. enrolment_create raises the refusal, the class card shows its short form.
 
 
@@ -281,7 +292,7 @@ def meeting_activity(meeting: Meeting) -> Activity:
     return Activity(
         path=f"meeting/{meeting.pk}",
         type="meeting",
-        name=f"{course_class.course.title} {meeting.starts_at.astimezone():%Y-%m-%d %H:%M}",
+        name=f"{course_class.course.title} {timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}",
         description=meeting.topic,
     )
 

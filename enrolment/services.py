@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.queueing import queue_on_commit
 from courses.models import CourseClass
-from enrolment.checkin import checkin_code_state
+from enrolment.checkin import checkin_code_state, checkin_window
 from enrolment.models import (
     ACTIVE_STATUSES,
     Attendance,
@@ -34,6 +35,7 @@ from enrolment.selectors import (
     attendance_source,
     class_activity,
     class_enrol_refusal,
+    class_full_refusal,
     class_issuer,
     duplicate_refusal,
     enrolment_completion,
@@ -45,13 +47,11 @@ from enrolment.tasks import send_promotion_sms
 from records import services as records_services
 
 
-def _lock_class(course_class_id: int) -> CourseClass:
+def _lock_class(course_class_id: int, *, lock: bool = True) -> CourseClass:
+    rows = CourseClass.objects.select_for_update(of=("self",)) if lock else CourseClass.objects.all()
     try:
-        return (
-            CourseClass.objects.select_for_update(of=("self",))
-            .select_related("course")
-            .get(pk=course_class_id, course__live=True)
-        )
+        # With its category: the "registered" statement names it, and no query is spent on it under the lock.
+        return rows.select_related("course__category").get(pk=course_class_id, course__live=True)
     except (CourseClass.DoesNotExist, ValueError, TypeError):
         raise EnrolmentRefused("not_found", _("没有找到这个班次。"))
 
@@ -65,18 +65,28 @@ def _take_arrival(course_class: CourseClass, *, seat: bool) -> int:
         rows = rows.filter(seats_taken__lt=F("capacity"))
     if rows.update(**updates) != 1:  # pragma: no cover — the row lock makes this unreachable
         raise EnrolmentRefused("full_no_waitlist", _("名额已满。"))
-    course_class.refresh_from_db(fields=["arrivals", "seats_taken"])
+    # The caller holds the row lock, so the new values are known without reading them back (one query less
+    # while every other enrolment in this class waits).
+    course_class.arrivals += 1
+    course_class.seats_taken += int(seat)
     return course_class.arrivals
 
 
 def enrolment_create(*, learner: User, course_class_id: int, today: datetime.date | None = None) -> Enrolment:
     """Enrol `learner` in a class: a seat if one is free, otherwise the waitlist (first come, first served)."""
     today = today or timezone.localdate()
+    # Every enrolment in a class waits for its row lock, so what needs no lock is asked first: the person's
+    # role, the enrolment window, a place already held, the course's conditions. Under the lock only the seat
+    # count (and the waitlist limit) is read; the partial unique constraint settles a same-person race.
+    sits_in = user_skips_seats(learner)
+    unlocked = _lock_class(course_class_id, lock=False)
+    refusal = class_enrol_refusal(unlocked, today=today, learner=learner, takes_seat=False)
+    if refusal is not None:
+        raise refusal
     try:
         with transaction.atomic():
             course_class = _lock_class(course_class_id)
-            sits_in = user_skips_seats(learner)
-            refusal = class_enrol_refusal(course_class, today=today, learner=learner, takes_seat=not sits_in)
+            refusal = None if sits_in else class_full_refusal(course_class)
             if refusal is not None:
                 raise refusal
             if sits_in:
@@ -115,7 +125,7 @@ def _promote_waitlisted(course_class: CourseClass, *, seats: int) -> list[Enrolm
     for enrolment in promoted:
         enrolment.status, enrolment.holds_seat, enrolment.promoted_at = EnrolmentStatus.ENROLLED, True, now
         enrolment.save(update_fields=["status", "holds_seat", "promoted_at", "updated_at"])
-        transaction.on_commit(lambda pk=enrolment.pk: send_promotion_sms.delay(pk))
+        queue_on_commit(send_promotion_sms, enrolment.pk)
     return promoted
 
 
@@ -201,16 +211,20 @@ def enrolment_complete(*, enrolment_id: int, by: User) -> Enrolment:
             .filter(pk=enrolment_id)
             .first()
         )
-        if enrolment is None:
+        if enrolment is None or not user_manages_class(by, enrolment.course_class):
+            # Someone else's class looks exactly like a missing enrolment: ids cannot be probed.
             raise EnrolmentRefused("not_found", _("没有找到这条报名记录。"))
-        if not user_manages_class(by, enrolment.course_class):
-            raise EnrolmentRefused("forbidden", _("只有本校工作人员或任课教师可以确认结业。"))
         if enrolment.status == EnrolmentStatus.COMPLETED:
             return enrolment
         if enrolment.status != EnrolmentStatus.ENROLLED:
             raise EnrolmentRefused(
                 "invalid_state",
                 _("只有已报名的学员可以结业（当前：%(status)s）。") % {"status": enrolment.get_status_display()},
+            )
+        if enrolment.hours_attended <= 0:
+            # A certificate says how many hours were learnt; 0 hours is no completion (record attendance first).
+            raise EnrolmentRefused(
+                "nothing_attended", _("该学员还没有出勤记录（0学时），不能确认结业；请先点名或签到。")
             )
         _complete(enrolment, by=by)
         return enrolment
@@ -282,7 +296,7 @@ def attendance_roll_call(*, meeting_id: int, present_enrolment_ids: set[int], by
     with transaction.atomic():
         meeting = _meeting(meeting_id)
         if not user_manages_class(by, meeting.course_class):
-            raise EnrolmentRefused("forbidden", _("只有任课教师或本校工作人员可以点名。"))
+            raise EnrolmentRefused("not_found", _("没有找到这次课。"))  # as if missing: ids reveal nothing
         roster = {
             e.pk: e
             for e in Enrolment.objects.select_for_update(of=("self",))
@@ -314,8 +328,21 @@ def attendance_check_in(
     *, meeting_id: int, learner: User, code: str, at: datetime.datetime | None = None
 ) -> Attendance:
     """A learner checks themselves in by scanning the meeting's current QR code."""
+    at = at or timezone.now()
     with transaction.atomic():
         meeting = _meeting(meeting_id)
+        opens, closes = checkin_window(starts_at=meeting.starts_at, hours=meeting.hours)
+        if not opens <= at <= closes:
+            raise EnrolmentRefused(
+                "not_open",
+                _("这次课的扫码签到时间是%(opens)s至%(closes)s（北京时间），现在不能签到。")
+                % {
+                    "opens": f"{timezone.localtime(opens):%Y-%m-%d %H:%M}",
+                    "closes": f"{timezone.localtime(closes):%H:%M}"
+                    if timezone.localdate(opens) == timezone.localdate(closes)
+                    else f"{timezone.localtime(closes):%Y-%m-%d %H:%M}",
+                },
+            )
         state = checkin_code_state(meeting_id=meeting.pk, code=code, at=at)
         if state != "valid":
             raise EnrolmentRefused("expired", _("签到码已过期或无效，请扫描老师屏幕上最新的二维码。"))
@@ -347,10 +374,8 @@ def meeting_create(
 ) -> Meeting:
     """Add a session (课次) to a class: its teacher or staff of its school."""
     course_class = CourseClass.objects.select_related("course").filter(pk=course_class_id).first()
-    if course_class is None:
-        raise EnrolmentRefused("not_found", _("没有找到这个班次。"))
-    if not user_manages_class(by, course_class):
-        raise EnrolmentRefused("forbidden", _("只有任课教师或本校工作人员可以安排课次。"))
+    if course_class is None or not user_manages_class(by, course_class):
+        raise EnrolmentRefused("not_found", _("没有找到这个班次。"))  # as if missing: ids reveal nothing
     if hours < 0:
         raise EnrolmentRefused("invalid_state", _("学时不能为负数。"))
     if Meeting.objects.filter(course_class=course_class, starts_at=starts_at).exists():

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.phone import mask_phone
+from core.numbers import parse_whole_number
+from core.spreadsheets import spreadsheet_row
 from courses.models import CourseClass
 from enrolment.checkin import checkin_code, checkin_code_seconds_left
 from enrolment.models import Attendance, Enrolment, EnrolmentStatus, Meeting
@@ -158,17 +160,20 @@ EXPORT_HEADER = [
 
 
 def _export_rows(course_class: CourseClass):
+    """The roster's rows, each cell safe to open in a spreadsheet (a name may be typed as a formula)."""
     for e in class_roster(course_class):
-        yield [
-            e.arrival,
-            e.learner.display_name,
-            mask_phone(e.learner.phone),
-            e.learner.home_town.name if e.learner.home_town_id else "",
-            str(e.get_status_display()),
-            e.waitlist_position or "",
-            float(e.hours_attended),
-            timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
-        ]
+        yield spreadsheet_row(
+            [
+                e.arrival,
+                e.learner.display_name,
+                mask_phone(e.learner.phone),
+                e.learner.home_town.name if e.learner.home_town_id else "",
+                str(e.get_status_display()),
+                e.waitlist_position or "",
+                float(e.hours_attended),
+                timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
 
 
 def _export_name(course_class: CourseClass, ext: str) -> str:
@@ -196,7 +201,7 @@ def export_xlsx(request: HttpRequest, class_id: int) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "花名册"
-    sheet.append([f"{course_class.course.title} · {course_class.label}"])
+    sheet.append(spreadsheet_row([f"{course_class.course.title} · {course_class.label}"]))
     sheet.append([str(h) for h in EXPORT_HEADER])
     for row in _export_rows(course_class):
         sheet.append(row)
@@ -214,10 +219,9 @@ def roll_call(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Tick who is present (a plain form of checkboxes)."""
     meeting = _managed_meeting(request, meeting_id)
     if request.method == "POST":
-        try:
-            present = {int(value) for value in request.POST.getlist("present")}
-        except ValueError:
-            present = None
+        ticked = [parse_whole_number(value) for value in request.POST.getlist("present")]
+        present = None if None in ticked else set(ticked)
+        if present is None:
             messages.error(request, _("点名数据不正确。"))
         if present is not None:
             try:

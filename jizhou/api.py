@@ -7,9 +7,17 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from core.api_errors import ApiError
+from core.api_errors import ApiError, declare_error_responses
 
-api = NinjaAPI(
+
+class JizhouAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The document with every refusal declared (core.api_errors.declare_error_responses)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return declare_error_responses(schema)
+
+
+api = JizhouAPI(
     title="蓟州终身学习网 API",
     version="1",
     urls_namespace="api",

@@ -7,8 +7,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from jizhou import preferences
 from jizhou.api import api
+from jizhou.health import health
 
 urlpatterns = [
+    path("health", health, name="health"),
     path("api/v1/", api.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -25,6 +27,9 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database that cannot be reached answers 503 "try again" (jizhou/unavailable.py); anything else the usual 500.
+handler500 = "jizhou.unavailable.server_error"
 
 # Wagtail serves everything not matched above; it must stay last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -14,6 +14,7 @@ from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import PageLogEntry
 
 from accounts.roles import is_centre_staff
+from core.spreadsheets import SafeSpreadsheetExportMixin
 from courses.models import ProviderPage
 from enrolment.models import Enrolment
 from records.models import Certificate
@@ -69,7 +70,7 @@ class AuditLogFilterSet(SiteHistoryReportFilterSet):
         return User.objects.filter(pk__in=_logged("user_id")).order_by(User.USERNAME_FIELD)
 
 
-class AuditLogView(LogEntriesView):
+class AuditLogView(SafeSpreadsheetExportMixin, LogEntriesView):
     page_title = _("审计日志")
     filterset_class = AuditLogFilterSet
     index_url_name = "jizhou_audit_log"

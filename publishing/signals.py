@@ -16,11 +16,11 @@ Creating a school or the catalogue in the admin is the `after_create_page` hook 
 jizhou/demo.py calls the services itself.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_init, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, workflow_approved, workflow_rejected
 
+from core.queueing import queue_on_commit
 from courses.models import CourseIndexPage, CoursePage, ProviderPage
 from enrolment.models import Enrolment
 from publishing import audit
@@ -41,13 +41,13 @@ def catalogue_published(sender, instance, **kwargs):
 
 @receiver(page_unpublished, sender=CoursePage)
 def course_unpublished(sender, instance, **kwargs):
-    transaction.on_commit(lambda pk=instance.pk: notify_learners_course_unpublished.delay(pk))
+    queue_on_commit(notify_learners_course_unpublished, instance.pk)
 
 
 @receiver(workflow_approved)
 @receiver(workflow_rejected)
 def review_decided(sender, instance, **kwargs):
-    transaction.on_commit(lambda pk=instance.pk: notify_submitter_of_review.delay(pk))
+    queue_on_commit(notify_submitter_of_review, instance.pk)
 
 
 # --- The audit log's upkeep (publishing.audit) -------------------------------------------------------------

@@ -38,7 +38,9 @@ def _lrs_post(statements: list[dict]) -> requests.Response:
             json=statements,
             auth=(settings.XAPI_LRS_USERNAME, settings.XAPI_LRS_PASSWORD) if settings.XAPI_LRS_USERNAME else None,
             headers={"X-Experience-API-Version": xapi.XAPI_VERSION},
-            timeout=settings.XAPI_LRS_TIMEOUT,
+            # Connecting takes at most 3 s of the XAPI_LRS_TIMEOUT; a store that hangs fails the push (statements
+            # stay pending, the task retries with backoff) instead of holding a worker.
+            timeout=(min(3.0, settings.XAPI_LRS_TIMEOUT), settings.XAPI_LRS_TIMEOUT),
         )
     except requests.RequestException as error:
         raise LrsUnavailable(f"{type(error).__name__}") from error

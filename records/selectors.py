@@ -161,6 +161,11 @@ def learning_summary(user) -> LearningSummary:
     )
 
 
+def certificates_without_pdf():
+    """Certificates whose PDF was never made (the broker was down when it was queued): the records outbox."""
+    return Certificate.objects.filter(pdf="", learner__isnull=False)
+
+
 def certificate_public(code: str) -> Certificate | None:
     """The certificate with this (canonical) code, or None. The caller rate-limits guesses."""
     return Certificate.objects.filter(code=code).first() if code else None

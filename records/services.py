@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import is_centre_staff
+from core.queueing import queue_on_commit
 from core.refusals import Refused
 from courses.models import Category
 from courses.selectors import providers_for_user
@@ -146,7 +147,7 @@ def certificate_issue(*, completion: Completion) -> Certificate:
                 learner_key=key, certificate=certificate, parent=completion.activity, category=completion.category
             ),
         )
-        transaction.on_commit(lambda pk=certificate.pk: certificate_generate_pdf.delay(pk), robust=True)
+        queue_on_commit(certificate_generate_pdf, certificate.pk)
         return certificate
 
 
@@ -191,7 +192,7 @@ def _record_statement(*, learner: User, verb: str, build: Callable[[uuid.UUID], 
         id=uuid.UUID(statement["id"]), defaults={"learner": learner, "verb": verb, "statement": statement}
     )
     if created and settings.XAPI_LRS_URL:
-        transaction.on_commit(lambda sid=str(row.pk): xapi_push_statements.delay([sid]), robust=True)
+        queue_on_commit(xapi_push_statements, [str(row.pk)])
     return row
 
 

@@ -1,5 +1,9 @@
-"""Celery tasks for learning records. Thin: they take ids, are safe to run twice, and are queued with
-transaction.on_commit by records.services.
+"""Celery tasks for learning records. Thin: they take ids, are safe to run twice, and are queued after commit by
+records.services (core.queueing).
+
+Their rows are the outbox: a certificate without its PDF, an xAPI statement not pushed. A broker that was down
+when they were queued loses nothing: `records_outbox_dispatch` (beat, and `manage.py outbox_dispatch`) queues
+them again.
 """
 
 import logging
@@ -9,6 +13,7 @@ from django.conf import settings
 
 from records.lrs import LrsUnavailable, xapi_push
 from records.pdf import certificate_store_pdf
+from records.selectors import certificates_without_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +55,16 @@ def xapi_push_pending(self) -> int:
             logger.warning("LRS unavailable (%s); statements left pending", error)
             return 0
         raise self.retry(exc=error, countdown=_backoff(self.request.retries))
+
+
+@shared_task
+def records_outbox_dispatch() -> int:
+    """Sweep (beat, `manage.py outbox_dispatch`): queue again every certificate PDF not made and, with an LRS, a
+    push of every statement still pending. Returns how many tasks it queued."""
+    ids = list(certificates_without_pdf().values_list("pk", flat=True))
+    for pk in ids:
+        certificate_generate_pdf.delay(pk)
+    if settings.XAPI_LRS_URL:
+        xapi_push_pending.delay()
+        return len(ids) + 1
+    return len(ids)

@@ -6,6 +6,7 @@ category, audience…): every field named in FACETS is matched against the docum
 GET parameters are read once for all of them: the engine's own here, the facets by the subclass.
 """
 
+import re
 from dataclasses import dataclass, replace
 from typing import ClassVar
 from urllib.parse import urlencode
@@ -66,9 +67,15 @@ def slug_parameter(value) -> str:
     return value if value and len(value) <= 80 and all(c.isalnum() or c in "-_" for c in value) else ""
 
 
+_ASCII_NUMBER = re.compile(r"[0-9]{1,7}")
+
+
 def positive_int_parameter(value, maximum: int) -> int | None:
+    """A number typed with 0-9 only, capped at `maximum`; None for anything else. Not `str.isdigit()`: it
+    accepts '²', which int() refuses (a 500 on every listing), and int() accepts '٣' and '1_000'.
+    core.numbers does the same for the rest of the site; search imports no package of ours."""
     value = str(value or "").strip()
-    if not value.isdigit() or len(value) > 7:
+    if not _ASCII_NUMBER.fullmatch(value):
         return None
     number = int(value)
     return min(number, maximum) if number > 0 else None

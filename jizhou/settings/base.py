@@ -9,8 +9,10 @@ search. Production is this module with DJANGO_DEBUG=0 and its variables set; tes
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from jizhou.settings.env import Env
 
@@ -22,12 +24,16 @@ VAR_DIR = Path(env.str("JIZHOU_VAR_DIR", default=str(BASE_DIR / "var")))
 
 # --- Core -----------------------------------------------------------------------------------
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: a server started without it shows no tracebacks or settings. `make run` and the tests
+# (jizhou/settings/test.py) turn it on.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DJANGO_DEBUG is off (on a developer's machine: DJANGO_DEBUG=1)."
+        )
     # Only ever used on a developer's machine; production refuses to start without its own key.
     SECRET_KEY = "django-insecure-local-development-key-not-for-production-use-0123456789"
 
@@ -65,19 +71,29 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for the Swagger UI files it ships (/api/v1/docs serves them from this site, not from a CDN).
+    "ninja",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below; the Wagtail admin's own in jizhou/security.py)
+    # and Permissions-Policy on every response, static files included.
+    "jizhou.security.SiteCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed for slow phones (static files come pre-compressed from WhiteNoise); Django's GZip
     # pads responses against BREACH. docs/decisions/0002-front-end.md
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Simplified Chinese unless the visitor chose English (never the phone's Accept-Language).
+    "jizhou.preferences.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whole public pages for anonymous visitors, per language and display preference (jizhou/page_cache.py).
+    "jizhou.page_cache.AnonymousPageCacheMiddleware",
     # Names the signed-in person as the actor of audit-log entries written during the request.
     "publishing.audit.AuditLogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -130,14 +146,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# django-redis, so a Redis that is down or restarting degrades the cache to misses (logged) instead of failing
+# the request: enrolment, login and pages go on without it (docs/deployment.md, "When a part fails").
+REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": REDIS_CACHE_OPTIONS},
         "renditions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "renditions",
             "TIMEOUT": 600,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         },
     }
 else:
@@ -145,6 +166,10 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "renditions"},
     }
+# Anonymous whole-page cache lifetime (jizhou/page_cache.py); publishing and seat changes clear it sooner. 0: off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Listings (home, catalogue, school pages) show seat counts of many classes: kept briefly, not cleared per enrolment.
+PAGE_CACHE_LISTING_SECONDS = env.int("PAGE_CACHE_LISTING_SECONDS", default=30)
 
 # --- Background work ------------------------------------------------------------------------
 
@@ -156,15 +181,24 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+# A broker that is down must not hold up a resident's request: queueing gives up within about a second (the work
+# stays in its outbox row and the sweeps below queue it again); workers keep reconnecting until it is back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE = {
+    # Outbox sweeps: work whose queueing failed (broker down) or whose retries ran out is queued again; the
+    # tasks claim their row first, so a row queued twice is done once. `manage.py outbox_dispatch` does the same.
+    # The records sweep also pushes xAPI statements the LRS did not take yet (it was down).
+    "enrolment-outbox": {"task": "enrolment.tasks.enrolment_outbox_dispatch", "schedule": crontab(minute="*/10")},
+    "records-outbox": {"task": "records.tasks.records_outbox_dispatch", "schedule": crontab(minute="*/10")},
     # Reminders for classes starting tomorrow: hourly in the daytime (no texts at night), so a missed run
     # is caught up by the next one; each learner's reminder is recorded and sent once.
     "enrolment-class-reminders": {
         "task": "enrolment.tasks.send_class_reminders",
         "schedule": crontab(minute=0, hour="9-20"),
     },
-    # xAPI statements the LRS did not take yet (it was down, or no broker ran the task): every 15 minutes.
-    "records-xapi-push": {"task": "records.tasks.xapi_push_pending", "schedule": crontab(minute="*/15")},
 }
 
 # --- Search ---------------------------------------------------------------------------------
@@ -185,8 +219,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
-# The admin's login form takes phone numbers as people type them and is rate-limited like the site's.
+# The admin's login form takes phone numbers as people type them; its failures are limited more strictly.
 WAGTAILADMIN_USER_LOGIN_FORM = "accounts.login_limits.AdminLoginForm"
+# API tokens stop working this many days after they were made (a password change revokes them at once).
+API_TOKEN_MAX_AGE_DAYS = 90
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): the client
+# address of every per-address limit (core.ratelimit.client_ip; docs/deployment.md).
+TRUSTED_PROXIES = env.names("TRUSTED_PROXIES")
 
 # --- Language and time ----------------------------------------------------------------------
 
@@ -197,6 +236,11 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The language switch (django.views.i18n.set_language) stores the choice in this cookie; a year, not the
+# browser session, so a resident who chose English keeps it (jizhou.preferences.SiteLanguageMiddleware).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # --- Files ----------------------------------------------------------------------------------
 
@@ -217,6 +261,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Form fields other than files (a long page in the editor is well under this); files above the second figure
+# are written to a temporary file instead of memory. The proxy's body limit caps whole requests
+# (docs/deployment.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Wagtail --------------------------------------------------------------------------------
 
@@ -225,6 +274,16 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# A phone photo is 2–8 MB and at most 48 megapixels (8000 × 6000); the admin refuses anything larger with a
+# message saying so. Decoding 50 megapixels takes ~200 MB of memory, so Pillow's decompression-bomb guard is set
+# to the same figure for every process that opens an image (renditions in workers too): it warns above it and
+# refuses twice that before decoding.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = WAGTAILIMAGES_MAX_IMAGE_PIXELS
+# No request from an admin page to another site: no Gravatar avatars, no release check against wagtail.org.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILUSERS_PASSWORD_REQUIRED = True
 
@@ -239,6 +298,13 @@ SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_KEY = env.str("SMS_GATEWAY_KEY", default="")
 SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="蓟州终身学习网")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default="")
+
+# --- Attendance -----------------------------------------------------------------------------
+
+# QR check-in is taken from this many minutes before a meeting starts until this many minutes after it ends
+# (enrolment/checkin.py): a code shown early or photographed does not count a day in advance.
+CHECK_IN_OPENS_MINUTES_BEFORE = 30
+CHECK_IN_CLOSES_MINUTES_AFTER = 0
 
 # --- Learning records -----------------------------------------------------------------------
 
@@ -270,8 +336,53 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-# Wagtail's preview views set SAMEORIGIN for themselves; nothing else may be framed.
+# Wagtail's preview views set SAMEORIGIN for themselves; nothing else may be framed (older browsers; newer
+# ones follow the policy's frame-ancestors, which lets the admin frame its own previews).
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp). Everything comes from this site: no inline script or style, no CDN.
+# The one inline script of the public pages (the course page's 读一读 button, shown before the first paint) is
+# allowed by its hash; tests/security/test_headers.py recomputes it. The Swagger UI of /api/v1/docs (files
+# shipped with django-ninja) runs under it as it is; the Wagtail admin gets its own (below).
+READ_ALOUD_SCRIPT_HASH = "'sha256-2gHzB3ykIDQU+PG3h5GfcB5I4nxPenTaTkfC5F7au80='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, READ_ALOUD_SCRIPT_HASH],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# Pages that are not ours to rewrite get these directives instead (jizhou/security.py). Wagtail's page editor
+# starts its widgets with inline scripts and styles; its image uploader previews from blob: addresses. Staff
+# only, behind a login; still nothing from another site.
+CONTENT_SECURITY_POLICY_BY_PATH = {
+    "/admin/": {
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+    },
+}
+# Nothing the site does needs these; a page that is ever made to misbehave cannot ask for them either.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
 
 # --- Logging --------------------------------------------------------------------------------
 

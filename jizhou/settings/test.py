@@ -2,7 +2,24 @@
 environment says. Subprocesses that stand for production (the Celery worker, `check --deploy`) use the base.
 """
 
-from jizhou.settings.base import *  # noqa: F403
+import atexit
+import os
+import shutil
+import tempfile
+
+# The base turns DEBUG off unless asked. Tests run on the development defaults, as `make run` does (static files
+# from the finders, no HTTPS redirect, no SECRET_KEY needed); Django's test runner still runs each test with DEBUG
+# off. Set before the base reads it; a subprocess standing for production sets DJANGO_DEBUG=0 itself.
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+# Each run keeps its files (uploads, private certificates and evidence) in a directory of its own: CI runs the
+# suite on SQLite and on PostgreSQL side by side, and a run must not find the other's files. Set in the
+# environment, so a subprocess the tests start (the Celery worker) uses the same directory.
+if "JIZHOU_VAR_DIR" not in os.environ:
+    os.environ["JIZHOU_VAR_DIR"] = tempfile.mkdtemp(prefix="jizhou-test-var-")
+    atexit.register(shutil.rmtree, os.environ["JIZHOU_VAR_DIR"], ignore_errors=True)
+
+from jizhou.settings.base import *  # noqa: E402, F403
 
 # A run creates and logs in hundreds of people; PBKDF2's cost is for real passwords. No test depends on the hash.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,6 +11,7 @@ from core import ratelimit
 from core.ratelimit import (
     LIMITS,
     Limit,
+    Lockout,
     rate_limit_allow,
     rate_limit_count,
     rate_limit_exhausted,
@@ -25,6 +26,8 @@ def cache_keys() -> list[str]:
     """Every key in the default cache, as stored (locmem or Redis)."""
     if hasattr(cache, "_cache") and isinstance(cache._cache, dict):  # locmem
         return list(cache._cache)
+    if hasattr(cache, "client"):  # django-redis
+        return [key.decode() for key in cache.client.get_client().keys("*")]
     client = cache._cache.get_client()
     return [key.decode() for key in client.keys("*")]
 
@@ -81,7 +84,7 @@ def test_the_first_refusal_is_logged_without_the_subject(caplog):
 
 
 def test_every_limit_is_listed_once_with_a_name_of_its_own():
-    defined = {value for value in vars(ratelimit).values() if isinstance(value, Limit)}
+    defined = {value for value in vars(ratelimit).values() if isinstance(value, Limit | Lockout)}
     assert defined == set(LIMITS)
     assert len({limit.name for limit in LIMITS}) == len(LIMITS)
 
@@ -89,16 +92,28 @@ def test_every_limit_is_listed_once_with_a_name_of_its_own():
 @pytest.mark.parametrize(
     "limit, attempts, seconds",
     [
-        ("LOGIN_PER_PHONE", 10, 900),
-        ("LOGIN_PER_ADDRESS", 50, 900),
+        ("LOGIN_FAILURES_PER_ADDRESS", 100, 900),
+        ("ADMIN_LOGIN_FAILURES_PER_ADDRESS", 20, 3600),
         ("SMS_CODE_PER_PHONE_MINUTE", 1, 60),
-        ("SMS_CODE_PER_PHONE_HOUR", 5, 3600),
-        ("SMS_CODE_PER_ADDRESS", 20, 3600),
-        ("API_TOKEN_PER_PHONE", 20, 3600),
-        ("API_TOKEN_PER_ADDRESS", 20, 3600),
+        ("SMS_CODE_PER_PHONE_ADDRESS_HOUR", 5, 3600),
+        ("SMS_CODE_PER_PHONE_HOUR", 10, 3600),
+        ("SMS_CODE_PER_ADDRESS", 60, 3600),
         ("CERTIFICATE_MISSES_PER_ADDRESS", 20, 3600),
     ],
 )
 def test_the_site_limits(limit, attempts, seconds):
     """The numbers residents are told ("15分钟", "一小时", "1分钟") depend on these."""
     assert (getattr(ratelimit, limit).attempts, getattr(ratelimit, limit).seconds) == (attempts, seconds)
+
+
+@pytest.mark.parametrize(
+    "lockout, failures, window, cooloff, max_cooloff",
+    [
+        ("LOGIN_FAILURES_PER_PHONE_ADDRESS", 5, 900, 60, 3600),
+        ("LOGIN_FAILURES_PER_PHONE", 20, 3600, 900, 4 * 3600),
+        ("ADMIN_LOGIN_FAILURES_PER_PHONE_ADDRESS", 3, 900, 300, 24 * 3600),
+    ],
+)
+def test_the_site_lockouts(lockout, failures, window, cooloff, max_cooloff):
+    value = getattr(ratelimit, lockout)
+    assert (value.failures, value.window, value.cooloff, value.max_cooloff) == (failures, window, cooloff, max_cooloff)

@@ -2,13 +2,14 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from courses.forms import REFUSE_CLASS_REMOVAL
 from courses.models import CourseClass, CoursePage
-from enrolment.models import Enrolment
-from enrolment.services import enrolment_complete, enrolment_create
+from enrolment.models import Enrolment, Meeting
+from enrolment.services import attendance_roll_call, enrolment_complete, enrolment_create
 from tests.factories import UserFactory, course_class, course_page
 
 
@@ -99,9 +100,15 @@ def test_deleting_a_course_people_are_in_asks_to_take_it_down_first(admin_client
     assert "这门课程还有已报名或候补的学员，不能删除；请先下线课程" in response.content.decode()
 
 
+def _complete_after_a_meeting(enrolment, *, by):
+    meeting = Meeting.objects.create(course_class=enrolment.course_class, starts_at=timezone.now(), hours=2)
+    attendance_roll_call(meeting_id=meeting.pk, present_enrolment_ids={enrolment.pk}, by=by)
+    return enrolment_complete(enrolment_id=enrolment.pk, by=by)
+
+
 def test_deleting_a_course_people_have_completed_is_refused(admin_client, course, staff_a):
     enrolment = enrolment_create(learner=UserFactory(), course_class_id=course.classes.first().pk)
-    enrolment_complete(enrolment_id=enrolment.pk, by=staff_a)
+    _complete_after_a_meeting(enrolment, by=staff_a)
     response = admin_client.post(reverse("wagtailadmin_pages:delete", args=(course.pk,)), follow=True)
     assert CoursePage.objects.filter(pk=course.pk).exists()
     assert f"“{course.title}”已有学员报名或结业，不能删除" in response.content.decode()
@@ -109,7 +116,7 @@ def test_deleting_a_course_people_have_completed_is_refused(admin_client, course
 
 def test_bulk_delete_follows_the_same_rule(admin_client, tree, course, staff_a):
     enrolment = enrolment_create(learner=UserFactory(), course_class_id=course.classes.first().pk)
-    enrolment_complete(enrolment_id=enrolment.pk, by=staff_a)
+    _complete_after_a_meeting(enrolment, by=staff_a)
     empty = course_page(tree["school_a"], title="无人报名的课程", classes=[course_class()])
     url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
     response = admin_client.post(f"{url}?id={course.pk}&id={empty.pk}&next=/admin/", follow=True)

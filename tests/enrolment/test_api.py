@@ -116,13 +116,18 @@ def test_someone_elses_enrolment_and_token(client, klass, residents):
     assert snapshot() == before
 
 
-def test_complete_staff_of_that_school_only(client, klass, residents, staff_a, staff_b):
+def test_complete_staff_of_that_school_only(client, klass, residents, staff_a, staff_b, present):
     learner = residents(1)[0]
     enrolment = enrolment_create(learner=learner, course_class_id=klass.pk)
+    present(enrolment, by=staff_a)
     before = snapshot()
     for user in (staff_b, learner):
-        r = client.post(f"/api/v1/enrolments/{enrolment.pk}/complete", **bearer(token_for(client, user)))
-        assert_refusal(r, 403, "forbidden")
+        token = token_for(client, user)
+        # Someone else's enrolment answers exactly as an id that does not exist: ids cannot be probed.
+        r = client.post(f"/api/v1/enrolments/{enrolment.pk}/complete", **bearer(token))
+        assert_refusal(r, 404, "not_found")
+        missing = client.post("/api/v1/enrolments/999999/complete", **bearer(token))
+        assert missing.json() == r.json()
     assert snapshot() == before
     r = client.post(f"/api/v1/enrolments/{enrolment.pk}/complete", **bearer(token_for(client, staff_a)))
     assert r.status_code == 200 and r.json()["status"] == "completed"

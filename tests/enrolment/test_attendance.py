@@ -57,7 +57,7 @@ def test_roll_call_refuses_waitlisted_and_strangers(taught, teacher, staff_b):
     assert info.value.code == "not_enrolled"
     with pytest.raises(EnrolmentRefused) as info:
         attendance_roll_call(meeting_id=meetings[0].pk, present_enrolment_ids={enrolments[0].pk}, by=staff_b)
-    assert info.value.code == "forbidden"
+    assert info.value.code == "not_found"
     assert not Attendance.objects.exists()
 
 

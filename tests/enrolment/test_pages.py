@@ -136,7 +136,7 @@ def test_exports_are_masked(client, klass, residents, staff_a):
     assert values[1][0] == "顺序" and values[2][1] == people[0].display_name and "****" in values[2][2]
 
 
-def test_staff_mark_completed_and_cancel_from_roster(client, make_class, residents, staff_a, staff_b):
+def test_staff_mark_completed_and_cancel_from_roster(client, make_class, residents, staff_a, staff_b, present):
     klass = make_class(capacity=1)
     first, second = residents(2)
     enrolment = enrolment_create(learner=first, course_class_id=klass.pk)
@@ -147,5 +147,6 @@ def test_staff_mark_completed_and_cancel_from_roster(client, make_class, residen
     client.force_login(staff_a)
     client.post(f"/teach/classes/{klass.pk}/enrolments/{enrolment.pk}/cancel/")
     assert Enrolment.objects.get(pk=waiting.pk).status == "enrolled"
+    present(Enrolment.objects.get(pk=waiting.pk), by=staff_a)
     client.post(f"/teach/classes/{klass.pk}/enrolments/{waiting.pk}/complete/")
     assert Enrolment.objects.get(pk=waiting.pk).status == "completed"

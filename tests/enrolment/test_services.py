@@ -211,12 +211,14 @@ def test_cancel_twice_is_refused(klass, residents):
     assert seats(klass) == 0
 
 
-def test_complete_only_by_staff_of_that_school(klass, residents, staff_a, staff_b, teacher):
+def test_complete_only_by_staff_of_that_school(klass, residents, staff_a, staff_b, teacher, present):
     a, b = residents(2)
     enrolment = enrolment_create(learner=a, course_class_id=klass.pk)
-    refused("forbidden", enrolment_complete, enrolment_id=enrolment.pk, by=staff_b)
-    refused("forbidden", enrolment_complete, enrolment_id=enrolment.pk, by=a)
-    refused("forbidden", enrolment_complete, enrolment_id=enrolment.pk, by=teacher)  # not this class's teacher
+    present(enrolment, by=staff_a)
+    # Anyone who does not run the class is told "not found", as for an id that does not exist.
+    refused("not_found", enrolment_complete, enrolment_id=enrolment.pk, by=staff_b)
+    refused("not_found", enrolment_complete, enrolment_id=enrolment.pk, by=a)
+    refused("not_found", enrolment_complete, enrolment_id=enrolment.pk, by=teacher)  # not this class's teacher
     assert Enrolment.objects.get(pk=enrolment.pk).status == "enrolled"
     done = enrolment_complete(enrolment_id=enrolment.pk, by=staff_a)
     assert done.status == "completed" and done.completed_by == staff_a and done.holds_seat
@@ -224,10 +226,11 @@ def test_complete_only_by_staff_of_that_school(klass, residents, staff_a, staff_
     refused("not_found", enrolment_complete, enrolment_id=987654, by=staff_a)
 
 
-def test_class_teacher_may_complete(klass, residents, teacher):
+def test_class_teacher_may_complete(klass, residents, teacher, present):
     klass.teacher = teacher
     klass.save()
     enrolment = enrolment_create(learner=residents(1)[0], course_class_id=klass.pk)
+    present(enrolment, by=teacher)
     assert enrolment_complete(enrolment_id=enrolment.pk, by=teacher).status == EnrolmentStatus.COMPLETED
 
 

@@ -20,6 +20,7 @@ VARIABLES = [
     "DJANGO_HTTPS", "EMAIL_BACKEND", "DEFAULT_FROM_EMAIL", "SMS_BACKEND", "SMS_GATEWAY_URL", "SMS_GATEWAY_KEY",
     "SMS_SIGN_NAME", "SMS_FILE_PATH", "XAPI_LRS_URL", "XAPI_LRS_USERNAME", "XAPI_LRS_PASSWORD", "XAPI_LRS_TIMEOUT",
     "XAPI_RETRY_BACKOFF", "SITE_URL", "WAGTAILADMIN_BASE_URL", "CJK_FONT_PATH", "JIZHOU_VAR_DIR", "LOG_LEVEL",
+    "TRUSTED_PROXIES",
 ]  # fmt: skip
 SECRET = "test-only-" + "x9Qm2LpR7vTz4KcW8bNd3HfJ6sYa1GeU5oPi0XrVkCwMnBqEtZjS"
 
@@ -36,8 +37,17 @@ def read(monkeypatch):
     return run
 
 
+def test_debug_is_off_unless_asked_for(read):
+    """A server started with nothing set shows no debug pages: it refuses to start without its own key."""
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG=1"):
+        read()
+    s = read(SECRET_KEY=SECRET)
+    assert s["DEBUG"] is False and s["HTTPS"] is True and s["SECURE_SSL_REDIRECT"] is True
+
+
 def test_embedded_defaults(read):
-    s = read()
+    """`make run` (DJANGO_DEBUG=1, nothing else): SQLite under var/, eager tasks, local-memory cache."""
+    s = read(DJANGO_DEBUG="1")
     assert s["DEBUG"] is True and s["SECRET_KEY"].startswith("django-insecure-")
     assert s["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]", "testserver"] and s["CSRF_TRUSTED_ORIGINS"] == []
     db = s["DATABASES"]["default"]
@@ -53,6 +63,7 @@ def test_embedded_defaults(read):
     assert s["XAPI_LRS_URL"] == "" and s["XAPI_LRS_TIMEOUT"] == 10.0 and s["XAPI_RETRY_BACKOFF"] == 30
     assert s["XAPI_HOME_PAGE"] == s["WAGTAILADMIN_BASE_URL"] == "http://127.0.0.1:8000"
     assert s["CJK_FONT_PATH"] == "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    assert s["TRUSTED_PROXIES"] == []
 
 
 def test_production(read):
@@ -75,7 +86,9 @@ def test_production(read):
         XAPI_LRS_PASSWORD="pw",
         SITE_URL="https://learning.jizhou.example",
         CJK_FONT_PATH="/opt/fonts/noto.ttc",
+        TRUSTED_PROXIES="10.0.0.2, 172.16.0.0/12",
     )
+    assert s["TRUSTED_PROXIES"] == ["10.0.0.2", "172.16.0.0/12"]
     assert s["DEBUG"] is False and s["SECRET_KEY"] == SECRET
     assert s["ALLOWED_HOSTS"] == ["learning.jizhou.example", "www.jizhou.example"]
     assert s["CSRF_TRUSTED_ORIGINS"] == ["https://learning.jizhou.example"]
@@ -85,8 +98,10 @@ def test_production(read):
     )  # fmt: skip
     assert db["CONN_MAX_AGE"] == 60 and db["CONN_HEALTH_CHECKS"] is True and "TEST" not in db
     assert s["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
+        # A Redis that is down reads as misses within a second (docs/deployment.md, "When a part fails").
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1},
     }
     assert s["CACHES"]["renditions"]["KEY_PREFIX"] == "renditions"
     assert s["CELERY_BROKER_URL"] == "redis://cache.internal:6379/2" and s["CELERY_TASK_ALWAYS_EAGER"] is False
@@ -113,17 +128,24 @@ def test_secret_key_is_required_without_debug(read):
 
 def test_https_can_be_turned_off_behind_a_plain_proxy_and_on_in_debug(read):
     assert read(DJANGO_DEBUG="0", SECRET_KEY=SECRET, DJANGO_HTTPS="0")["SECURE_SSL_REDIRECT"] is False
-    assert read(DJANGO_HTTPS="1")["SESSION_COOKIE_SECURE"] is True
+    assert read(DJANGO_DEBUG="1", DJANGO_HTTPS="1")["SESSION_COOKIE_SECURE"] is True
 
 
 def test_test_database_name_for_shared_servers(read):
-    s = read(DATABASE_URL="postgres://postgres@127.0.0.1:5432/jizhou", TEST_DATABASE_NAME="test_jizhou_ming")
+    s = read(
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/jizhou",
+        TEST_DATABASE_NAME="test_jizhou_ming",
+    )
     assert s["DATABASES"]["default"]["TEST"] == {"NAME": "test_jizhou_ming"}
 
 
 def test_empty_variables_count_as_unset(read):
-    s = read(DJANGO_DEBUG="", DJANGO_HTTPS="", DATABASE_URL="", REDIS_URL="", CELERY_BROKER_URL="", SITE_URL="")
-    assert s["DEBUG"] is True and s["HTTPS"] is False
+    s = read(
+        DJANGO_DEBUG="", SECRET_KEY=SECRET, DJANGO_HTTPS="", DATABASE_URL="", REDIS_URL="", CELERY_BROKER_URL="",
+        SITE_URL="",
+    )  # fmt: skip
+    assert s["DEBUG"] is False and s["HTTPS"] is True
     assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache") and s["CELERY_TASK_ALWAYS_EAGER"] is True
     assert s["XAPI_HOME_PAGE"] == s["WAGTAILADMIN_BASE_URL"]

@@ -96,7 +96,8 @@ def test_qr_check_in_records_hours_and_a_statement(make_course, learner):
     klass = make_course(meetings=1)
     enrolment_create(learner=learner, course_class_id=klass.pk)
     meeting = klass.meetings.get()
-    attendance_check_in(meeting_id=meeting.pk, learner=learner, code=checkin_code(meeting_id=meeting.pk))
+    at = meeting.starts_at  # check-in is taken while the meeting is on
+    attendance_check_in(meeting_id=meeting.pk, learner=learner, code=checkin_code(meeting_id=meeting.pk, at=at), at=at)
     entry = LearningEntry.objects.get(learner=learner)
     assert entry.hours == 2 and entry.occurred_at == meeting.starts_at and entry.category.name == "农业技术"
     statement = XapiStatement.objects.get(learner=learner, verb="attended").statement

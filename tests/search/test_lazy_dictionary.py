@@ -13,6 +13,6 @@ def test_jieba_is_not_loaded_when_the_project_starts():
         capture_output=True,
         text=True,
         check=True,
-        env={"DJANGO_SETTINGS_MODULE": "jizhou.settings", "PATH": "/usr/bin:/bin"},
+        env={"DJANGO_SETTINGS_MODULE": "jizhou.settings", "DJANGO_DEBUG": "1", "PATH": "/usr/bin:/bin"},
     )
     assert out.stdout.split() == ["False"]

@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.models import (
+    APIToken,
     Collection,
     GroupCollectionPermission,
     GroupPagePermission,
@@ -58,14 +59,15 @@ RULES: list[tuple[str, str]] = [
     (r"^wagtail_serve$", "public_page"),
     (r"^search:", "public"),
     (r"^(elder_mode|text_size|set_language)$", "public"),
+    (r"^health$", "public"),
     (r"^accounts:(login|register|login_sms|password_reset|logout)$", "public"),
-    (r"^accounts:profile$", "learner"),
+    (r"^accounts:(profile|security|token_revoke|end_sessions)$", "learner"),
     (r"^(wagtailcore_login|wagtailcore_authenticate_with_password|wagtaildocs_authenticate_with_password)$", "public"),
     (r"^wagtaildocs_serve$", "public_document"),
     (r"^route:\^media/", "public_static"),
     # The JSON API.
     (r"^api:(openapi-json|openapi-view|api-root|courses_search|class_detail|token_create)$", "api_public"),
-    (r"^api:(my_enrolments|enrolment_create_view)$", "api_learner"),
+    (r"^api:(my_enrolments|enrolment_create_view|token_list|token_revoke)$", "api_learner"),
     (r"^api:(enrolment_cancel_view|enrolment_complete_view)$", "api_class_staff"),
     # Learning records, certificates, the credit bank.
     (r"^records:(my_learning|transcript_pdf|my_statements|my_data|my_data_export|my_account_delete)$", "learner"),
@@ -165,7 +167,8 @@ def test_every_class_is_exercised():
 
 # --- 2. Concrete requests ---------------------------------------------------------------------------------
 
-REFUSED = {401, 403, 404, 405, 409}  # 409: the API refusing a state change (e.g. enrolled already)
+# 409: the API refusing a state change (e.g. enrolled already); 429: a login limit (six wrong passwords in a row).
+REFUSED = {401, 403, 404, 405, 409, 429}
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,10 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     changes_nothing: bool = False  # even when allowed, nothing in the snapshot may change (privilege fields)
     form_refusal: bool = False  # a refused write may answer 200 with the form's error (nothing changed)
+
+
+def _resident_token(w):
+    return APIToken.objects.get(user=w.users["resident"])
 
 
 def _edit(w, page):
@@ -256,6 +263,9 @@ CASES: list[Case] = [
         ok=(200, 302),
     ),
     Case("public", "login page", lambda w: reverse("accounts:login"), ALL, ok=(200, 302)),
+    # Dependencies' state for monitors: anyone, read-only; 503 when a part is down (jizhou/health.py).
+    Case("public", "health", lambda w: reverse("health"), ALL, ok=(200, 503)),
+    Case("public", "health refuses writes", lambda w: reverse("health"), NOBODY, method="post", data=lambda w: {}),
     Case("public", "register page", lambda w: reverse("accounts:register"), ALL, ok=(200, 302)),
     Case("public", "frontend login redirect", lambda w: reverse("wagtailcore_login"), ALL, ok=(200, 302)),
     Case("public", "unknown view restriction", lambda w: "/documents/authenticate_with_password/999999/", NOBODY),
@@ -355,6 +365,50 @@ CASES: list[Case] = [
             "user_permissions": [p.pk for p in Permission.objects.filter(codename="publish_page")],
             "phone": "13912345678",
         },
+    ),
+    # 登录与设备: a person's own API tokens and sessions, nobody else's.
+    Case(
+        "learner",
+        "my tokens page",
+        lambda w: reverse("accounts:security"),
+        LOGGED_IN,
+        secret=lambda w: "居民的平板",
+        may_see=frozenset({"resident"}),
+    ),  # fmt: skip
+    Case(
+        "learner",
+        "revoke the resident's token",
+        lambda w: reverse("accounts:token_revoke", args=(_resident_token(w).pk,)),
+        frozenset({"resident"}),
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "learner",
+        "log out everywhere",
+        lambda w: reverse("accounts:end_sessions"),
+        LOGGED_IN,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "api_learner",
+        "my tokens (API)",
+        lambda w: "/api/v1/auth/tokens",
+        LOGGED_IN,
+        secret=lambda w: "居民的平板",
+        may_see=frozenset({"resident"}),
+    ),  # fmt: skip
+    Case(
+        "api_learner",
+        "revoke the resident's token (API)",
+        lambda w: f"/api/v1/auth/tokens/{_resident_token(w).pk}",
+        frozenset({"resident"}),
+        method="delete",
+        write=True,
+        ok=(204,),
     ),
     # Learning records, certificates, credit bank -------------------------------------------------------------
     Case(
@@ -968,7 +1022,12 @@ def snapshot() -> tuple:
         list(Collection.objects.order_by("pk").values_list("pk", "name", "path")),
         GroupPagePermission.objects.count(),
         GroupCollectionPermission.objects.count(),
-        list(User.objects.order_by("pk").values_list("pk", "is_active", "is_staff", "is_superuser", "phone")),
+        list(
+            User.objects.order_by("pk").values_list(
+                "pk", "is_active", "is_staff", "is_superuser", "phone", "session_generation"
+            )
+        ),
+        list(APIToken.objects.order_by("pk").values_list("pk", "revoked_at")),
         list(User.groups.through.objects.order_by("pk").values_list("user_id", "group_id")),
         list(User.user_permissions.through.objects.order_by("pk").values_list("user_id", "permission_id")),
         list(Category.objects.values_list("pk", "name")),

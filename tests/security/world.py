@@ -17,11 +17,12 @@ from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import APIToken
 
 from accounts import roles
 from enrolment.models import Enrolment, Meeting
 from enrolment.selectors import enrolment_completion
-from enrolment.services import enrolment_complete, enrolment_create
+from enrolment.services import attendance_roll_call, enrolment_complete, enrolment_create
 from publishing.services import provider_collection_of, provider_group_of, provider_staff_add
 from records.services import certificate_issue, recognition_create
 from tests.factories import UserFactory, course_class, course_page, provider_page, site_tree
@@ -68,6 +69,7 @@ def build_world() -> World:
     school_b = provider_page(catalogue, "蓟州区老年大学", kind="elderly_university")
 
     resident = UserFactory(display_name="居民张桂芝", groups=[Group.objects.get(name=roles.RESIDENT)])
+    APIToken.create_token(user=resident, name="居民的平板")  # listed and revoked on 登录与设备
     teacher = UserFactory(display_name="王秀兰老师", is_staff=True, groups=[Group.objects.get(name=roles.TEACHER)])
     staff_a = UserFactory(display_name="罗庄子成校教务")
     provider_staff_add(provider=school_a, user=staff_a)
@@ -95,8 +97,14 @@ def build_world() -> World:
 
     enrolment = enrolment_create(learner=resident, course_class_id=class_a.pk, today=today - datetime.timedelta(days=3))
     meeting_a = Meeting.objects.create(course_class=class_a, starts_at=timezone.now(), hours=2, topic="整形修剪")
+    # The resident was at last week's meeting, so class staff may complete the enrolment (0 hours may not).
+    last_week = timezone.now() - datetime.timedelta(days=7)
+    earlier_a = Meeting.objects.create(course_class=class_a, starts_at=last_week, hours=2, topic="建园")
+    attendance_roll_call(meeting_id=earlier_a.pk, present_enrolment_ids={enrolment.pk}, by=staff_a)
     # School B's certificate for the resident, and a credit-bank claim waiting for the centre.
     completed_b = enrolment_create(learner=resident, course_class_id=class_b.pk)
+    meeting_b = Meeting.objects.create(course_class=class_b, starts_at=last_week, hours=2, topic="楷书")
+    attendance_roll_call(meeting_id=meeting_b.pk, present_enrolment_ids={completed_b.pk}, by=staff_b)
     completed_b = enrolment_complete(enrolment_id=completed_b.pk, by=staff_b)
     certificate_b = certificate_issue(completion=enrolment_completion(completed_b))
     recognition = recognition_create(

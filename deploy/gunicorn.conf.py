@@ -1,0 +1,25 @@
+"""gunicorn settings for production: `gunicorn -c deploy/gunicorn.conf.py jizhou.wsgi:application`.
+
+The defaults were chosen by measurement (docs/BENCHMARKS.md, "Load, side by side"): on a 2-core machine,
+threaded workers (`gthread`) keep connections alive and overlap a request's waits on PostgreSQL and Redis
+with another request's Python work, where sync workers close every connection and sit idle during each wait.
+Each can be overridden from the environment without editing this file.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# One process per core; threads cover the waits on the database and Redis.
+workers = int(os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 2)))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Phones on village Wi-Fi reuse their connection for the page's CSS and JS.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+# Workers are not recycled (0): the 30-minute soak in BENCHMARKS.md shows their memory flat, and a fresh worker's
+# first requests are slow (imports, the word-segmentation dictionary). Set it to guard against a future leak.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "0"))
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")

@@ -1,0 +1,44 @@
+"""Cache upkeep: what changes a public page makes the anonymous page cache stale (jizhou/page_cache.py).
+
+Each receiver only clears once the change is committed, so a page rendered from the
+old data inside the transaction's lifetime is never stored under the new generation.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from courses.models import CoursePage
+from enrolment.models import Enrolment
+from jizhou.page_cache import page_cache_clear, page_cache_clear_path
+
+
+def _clear_after_commit(**_kwargs) -> None:
+    transaction.on_commit(page_cache_clear)
+
+
+for _signal in (page_published, page_unpublished, post_page_move):
+    _signal.connect(_clear_after_commit, dispatch_uid=f"page_cache_{id(_signal)}")
+
+
+@receiver(post_delete, dispatch_uid="page_cache_page_deleted")
+def _page_deleted(sender, instance, **_kwargs) -> None:
+    if isinstance(instance, Page):
+        _clear_after_commit()
+
+
+@receiver(post_save, sender=Enrolment, dispatch_uid="page_cache_enrolment_saved")
+@receiver(post_delete, sender=Enrolment, dispatch_uid="page_cache_enrolment_deleted")
+def _seats_changed(instance: Enrolment, **_kwargs) -> None:
+    # "余 N 个名额" on the class's course page must be right at once (listings lag, see jizhou/page_cache.py).
+    course_class_id = instance.course_class_id
+    transaction.on_commit(lambda: _clear_course_page(course_class_id))
+
+
+def _clear_course_page(course_class_id: int) -> None:
+    course = CoursePage.objects.filter(classes__pk=course_class_id).first()
+    url_parts = course.get_url_parts() if course is not None else None
+    if url_parts:  # (site id, root URL, path); None when the page is not routable
+        page_cache_clear_path(url_parts[2])
