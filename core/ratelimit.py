@@ -136,6 +136,15 @@ def _store(operation: str, *args, **kwargs):
     return getattr(_local, operation)(*args, **kwargs)
 
 
+def rate_limit_forget_outage() -> None:
+    """Go back to the shared cache at once and drop the counts kept in this process's memory (tests, which
+    clear the shared cache between cases, call it too: a simulated outage must not outlive its test)."""
+    global _shared_down_until
+    with _lock:
+        _shared_down_until = 0.0
+        _local.clear()
+
+
 def _digest(subject: str) -> str:
     return salted_hmac("core.ratelimit", subject, algorithm="sha256").hexdigest()[:32]
 

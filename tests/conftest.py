@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from accounts import sms
 from accounts.roles import CENTRE_STAFF, TEACHER
+from core.ratelimit import rate_limit_forget_outage
 from courses.models import Category
 from enrolment.models import Meeting
 from enrolment.services import attendance_roll_call, enrolment_complete, enrolment_create
@@ -86,6 +87,7 @@ def sms_outbox():
     this run's Redis database) start at 0."""
     sms.outbox.clear()
     cache.clear()
+    rate_limit_forget_outage()
     yield sms.outbox
     sms.outbox.clear()
 

@@ -178,8 +178,7 @@ def redis_unreachable(settings, request):
     """The shared cache points at a closed port (connection refused), as when Redis is down."""
     settings.CACHES = {**settings.CACHES, "default": {**request.param, "LOCATION": "redis://127.0.0.1:1/0"}}
     yield
-    ratelimit._local.clear()
-    ratelimit._shared_down_until = 0.0
+    ratelimit.rate_limit_forget_outage()
 
 
 def test_with_redis_down_logins_are_answered_and_failures_still_counted(redis_unreachable, caplog):
