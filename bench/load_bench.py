@@ -138,21 +138,7 @@ def set_up(args) -> dict:
     run(args, "manage.py", "migrate", "--noinput", "-v", "0")
     run(args, "manage.py", "load_demo")
     run(args, "manage.py", "collectstatic", "--noinput", "--clear", "-v", "0")
-    out = subprocess.run(
-        [
-            PYTHON,
-            "manage.py",
-            "shell",
-            "-c",
-            BUILD.replace("BENCH_ARGS", f"{args.residents}, {args.seats}, {BENCH_PHONE_PREFIX!r}"),
-        ],
-        cwd=ROOT,
-        env=server_env(args),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    data = json.loads(out.strip().splitlines()[-1])
+    data = shell_json(args, BUILD.replace("BENCH_ARGS", f"{args.residents}, {args.seats}, {BENCH_PHONE_PREFIX!r}"))
     VAR.mkdir(parents=True, exist_ok=True)
     (VAR / "bench-data.json").write_text(json.dumps(data))
     print(
@@ -436,16 +422,21 @@ print(json.dumps([rush.classes.get().pk, list(spread.classes.order_by("pk").valu
 """
 
 
-def rush_classes(args) -> tuple[int, list[int]]:
+def shell_json(args, code: str):
+    """Run `code` in `manage.py shell` against the bench database; it prints its answer as JSON on its last line."""
     out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", RUSH_CLASSES.replace("SEATS", str(args.seats))],
+        [PYTHON, "manage.py", "shell", "-c", code],
         cwd=ROOT,
         env=server_env(args),
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    return tuple(json.loads(out.strip().splitlines()[-1]))
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def rush_classes(args) -> tuple[int, list[int]]:
+    return tuple(shell_json(args, RUSH_CLASSES.replace("SEATS", str(args.seats))))
 
 
 def scenario_rush(args, data) -> dict:

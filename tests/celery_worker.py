@@ -8,7 +8,6 @@ While it runs, this process queues onto the same broker and queue.
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ import redis
 from django.db import connection
 
 from jizhou.celery import app as celery_app
+from tests.processes import stop_process, wait_for
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/3")
 QUEUE = "celery"  # the default queue, on this run's own Redis database: tasks queue further tasks there too
@@ -32,16 +32,6 @@ WORKER_TEST_MARKS = [
         reason="the worker is another process: it needs a database server, not pytest's in-memory SQLite",
     ),
 ]
-
-
-def wait_for(predicate, timeout: float, what: str, log: Path | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    tail = f"\n{log.read_text()[-3000:]}" if log else ""
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}{tail}")
 
 
 def queue_drained() -> bool:
@@ -96,10 +86,6 @@ def running_worker(tmp_path: Path, extra_env: dict[str, str]) -> Iterator[Path]:
     finally:
         celery_app.conf.update(saved)
         _forget_connections()
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process, timeout=20)
         log.close()
         redis.Redis.from_url(BROKER).delete(QUEUE)

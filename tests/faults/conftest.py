@@ -6,7 +6,6 @@ stand for an SMS gateway or a learning record store and can answer, fail (500) o
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -19,23 +18,9 @@ import pytest
 import redis
 
 from jizhou.celery import app as celery_app
+from tests.processes import free_port, wait_for
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 # --- Redis ----------------------------------------------------------------------------------------------------
@@ -65,7 +50,7 @@ class ThrowawayRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_until(self._answers, 10, f"redis-server on port {self.port}")
+        wait_for(self._answers, 10, f"redis-server on port {self.port}")
 
     def stop(self) -> None:
         if self.process is not None:

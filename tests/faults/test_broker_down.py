@@ -22,6 +22,7 @@ from tests.celery_worker import WORKER_TEST_MARKS, running_worker, wait_for
 # Real commits: the work is queued after commit, as in production (a rolled-back test transaction never commits).
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 def _site(user) -> Client:
     client = Client(raise_request_exception=False)
     client.force_login(user)

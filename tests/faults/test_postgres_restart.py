@@ -20,7 +20,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from tests.celery_worker import _test_database_url
-from tests.faults.conftest import free_port, wait_until
+from tests.processes import free_port, stop_process, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
@@ -83,15 +83,10 @@ def server(site_copy, tmp_path):
             return False
 
     try:
-        wait_until(answers, 60, "gunicorn")
+        wait_for(answers, 60, "gunicorn")
         yield {"url": base, "log": log}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=10)
 
 
 def _rows(url: str, sql: str, *params) -> list[tuple]:
@@ -124,7 +119,7 @@ def test_the_site_rides_out_a_database_restart(server, site_copy, private_postgr
     # Asked from its own autocommit connection: inside a transaction pg_stat_activity is a snapshot that never moves.
     waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
     with psycopg.connect(site_copy, autocommit=True) as watcher:
-        wait_until(lambda: watcher.execute(waiting).fetchone()[0] == 1, 20, "the enrolment to wait for the row")
+        wait_for(lambda: watcher.execute(waiting).fetchone()[0] == 1, 20, "the enrolment to wait for the row")
     private_postgres.restart()
     thread.join(30)
     holder.close()

@@ -5,7 +5,6 @@ centre staff, and a real learning record store (ralph-malph, started from .venv-
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -15,6 +14,7 @@ import pytest
 import requests
 
 from accounts import sms
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 RALPH = ROOT / ".venv-lrs" / "bin" / "ralph"
@@ -36,12 +36,6 @@ def _isolated(settings, tmp_path):
 # --- A real learning record store ---------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_lrs(port: int | None = None, password: str | None = None):
     """ralph-malph's LRS with the file-system backend on 127.0.0.1:`port` (a free one by default)."""
@@ -59,7 +53,7 @@ def running_lrs(port: int | None = None, password: str | None = None):
          "-A", username, "https://learning.jizhou.example"],
         env=env, cwd=workdir, check=True, capture_output=True,
     )  # fmt: skip
-    port = port or _free_port()
+    port = port or free_port()
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 — closed at teardown
     (workdir / "data").mkdir(exist_ok=True)
     # ralph's own app and fs backend, started as `ralph runserver -b fs` does (see lrs_server.py for why not

@@ -10,7 +10,8 @@ import pytest
 from enrolment.services import attendance_roll_call, enrolment_complete, enrolment_create
 from records.models import Certificate, XapiStatement
 from tests.celery_worker import WORKER_TEST_MARKS, running_worker, wait_for
-from tests.records.conftest import _free_port, lrs_statement, running_lrs
+from tests.processes import free_port
+from tests.records.conftest import lrs_statement, running_lrs
 
 LRS_PASSWORD = "worker-test-lrs-password"
 
@@ -19,7 +20,7 @@ pytestmark = WORKER_TEST_MARKS
 
 @pytest.fixture
 def lrs_port():
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture
