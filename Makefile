@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install setup lint messages clean
+.PHONY: run test install setup lint messages clean opensearch-node
 
 # The virtual environment is rebuilt whenever the lock file changes.
 $(BIN)/.installed: requirements.lock
@@ -30,9 +30,18 @@ $(LRS_VENV)/.installed: requirements-lrs.txt
 
 install: $(BIN)/.installed node_modules/.installed $(LRS_VENV)/.installed
 
+# The real OpenSearch node the search tests start (Java 17 + Maven; artifacts from Maven Central, offline when the
+# local Maven repository already has them). docs/decisions/0012-search-engine-node.md.
+SEARCH_NODE := tools/opensearch-node
+$(SEARCH_NODE)/target/.built: $(SEARCH_NODE)/pom.xml $(wildcard $(SEARCH_NODE)/src/main/java/jizhou/searchnode/*.java) $(wildcard $(SEARCH_NODE)/src/main/resources/*)
+	cd $(SEARCH_NODE) && { mvn -q -B -o package -DskipTests 2>/dev/null || mvn -q -B package -DskipTests; }
+	touch $@
+
+opensearch-node: $(SEARCH_NODE)/target/.built
+
 setup: install
 	mkdir -p var
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_site  # migrate, then home page and course catalogue (jizhou/site_setup.py)
 	$(BIN)/python manage.py load_demo
 
 # A developer's machine: debug pages, static files from runserver, the development SECRET_KEY (the settings
@@ -42,7 +51,7 @@ run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install opensearch-node
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

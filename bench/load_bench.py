@@ -40,9 +40,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-VAR = ROOT / "var" / "bench-load"
+VAR = ROOT / "var" / "bench-load"  # per database: var/bench-load-<db> for any --db but the default
 SECRET = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 BENCH_PHONE_PREFIX = "166"  # no demo person uses 166…
+
+
+def var_dir(db: str) -> Path:
+    """Runtime files and the set-up's data, apart for each bench database (several people may bench at once)."""
+    return VAR if db == "jizhou_bench" else VAR.with_name(f"bench-load-{db}")
 
 
 def parse_args():
@@ -78,7 +83,7 @@ def server_env(args, **extra) -> dict[str, str]:
         DJANGO_HTTPS="0",  # plain HTTP on loopback
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        JIZHOU_VAR_DIR=str(VAR),
+        JIZHOU_VAR_DIR=str(var_dir(args.db)),
         LOG_LEVEL="WARNING",
         **extra,
     )
@@ -139,8 +144,8 @@ def set_up(args) -> dict:
     run(args, "manage.py", "load_demo")
     run(args, "manage.py", "collectstatic", "--noinput", "--clear", "-v", "0")
     data = shell_json(args, BUILD.replace("BENCH_ARGS", f"{args.residents}, {args.seats}, {BENCH_PHONE_PREFIX!r}"))
-    VAR.mkdir(parents=True, exist_ok=True)
-    (VAR / "bench-data.json").write_text(json.dumps(data))
+    var_dir(args.db).mkdir(parents=True, exist_ok=True)
+    (var_dir(args.db) / "bench-data.json").write_text(json.dumps(data))
     print(
         f"set-up done in {time.perf_counter() - started:.0f} s: {data['courses']} live courses, "
         f"{data['residents']} people ({args.residents} bench residents with tokens)",
@@ -628,7 +633,7 @@ def main():
     args = parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
-    data = json.loads((VAR / "bench-data.json").read_text()) if args.skip_setup else set_up(args)
+    data = json.loads((var_dir(args.db) / "bench-data.json").read_text()) if args.skip_setup else set_up(args)
     print(
         f"\nserver: gunicorn {args.worker_class}, {args.workers} workers"
         f"{f' × {args.threads} threads' if args.worker_class == 'gthread' else ''}; "

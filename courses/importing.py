@@ -51,6 +51,26 @@ CHINESE_COLUMNS = {
     "关键词": "keywords",
 }
 MAX_ROWS = 5000
+# The words staff actually type for the form of a course, besides its labels (线下面授, 线上, 混合, 送教下乡)
+# and values (offline…). Read after removing spaces and joiners, so "线上 + 线下" is 线上线下.
+FORM_WORDS = {
+    "线下": CourseForm.OFFLINE,
+    "面授": CourseForm.OFFLINE,
+    "现场": CourseForm.OFFLINE,
+    "现场教学": CourseForm.OFFLINE,
+    "网课": CourseForm.ONLINE,
+    "在线": CourseForm.ONLINE,
+    "网上": CourseForm.ONLINE,
+    "网络": CourseForm.ONLINE,
+    "远程": CourseForm.ONLINE,
+    "线上线下": CourseForm.BLENDED,
+    "线上线下混合": CourseForm.BLENDED,
+    "混合式": CourseForm.BLENDED,
+    "下乡": CourseForm.VILLAGE,
+    "送教": CourseForm.VILLAGE,
+    "送教上门": CourseForm.VILLAGE,
+}
+_FORM_JOINERS = re.compile(r"[\s+＋/、，,&和与]+")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are allowed
 LIST_SEPARATORS = "、,，;；|/"
 
@@ -78,6 +98,7 @@ class CourseRow:
     description: str = ""
     audiences: list[str] = field(default_factory=list)
     form: str = CourseForm.OFFLINE
+    form_word: str = ""  # what the row said for the form, when it was not the form's own name
     town: str = ""
     hours: Decimal = Decimal("0")
     credits: Decimal = Decimal("0")
@@ -180,14 +201,27 @@ def _decimal(value: str, label: str, maximum: Decimal, places: int) -> Decimal:
     return number
 
 
-def _form(value: str) -> str:
+def _form(value: str) -> tuple[str, str]:
+    """(the form, the word staff typed when it was not the form's own name): 面授 → offline, "面授"."""
     value = (value or "").strip()
     if not value:
-        return CourseForm.OFFLINE
+        return CourseForm.OFFLINE, ""
     for choice, label in CourseForm.choices:
-        if value in (choice, str(label)):
-            return choice
-    raise ValueError(f"授课形式“{value}”不认识，可填：{'、'.join(str(label) for _, label in CourseForm.choices)}")
+        if value in (choice, str(label), CourseForm(choice).label):
+            return choice, ""
+    word = _FORM_JOINERS.sub("", value.lower())
+    if word in FORM_WORDS:
+        return FORM_WORDS[word], value
+    for choice, label in CourseForm.choices:
+        if word in (choice, str(label)):
+            return choice, value
+    known = "、".join([*(str(label) for _, label in CourseForm.choices), *FORM_WORDS])
+    raise ValueError(f"授课形式“{value[:20]}”不认识，可填：{known}")
+
+
+def form_word_note(row: CourseRow) -> str:
+    """Which form a row's own word was taken as, for the import report: 授课形式“面授”按“线下面授”导入."""
+    return f"第 {row.row} 行：授课形式“{row.form_word}”按“{CourseForm(row.form).label}”导入"
 
 
 def _split(value: str) -> list[str]:
@@ -242,6 +276,7 @@ def check_rows(
             if key in seen:
                 raise ValueError(f"与前面的行重复：“{values['title']}”")
             seen.add(key)
+            form, form_word = _form(values["form"])
             valid.append(
                 CourseRow(
                     row=number,
@@ -251,7 +286,8 @@ def check_rows(
                     summary=values["summary"],
                     description=values["description"],
                     audiences=row_audiences,
-                    form=_form(values["form"]),
+                    form=form,
+                    form_word=form_word,
                     town=values["town"],
                     hours=_decimal(values["hours"], "学时", Decimal("9999"), 1),
                     credits=_decimal(values["credits"], "学分", Decimal("999"), 1),

@@ -220,7 +220,7 @@ class CoursePage(Page):
     api_fields = ["summary", "category", "form", "hours", "credits", "fee"]
 
     parent_page_types = ["courses.ProviderPage"]
-    subpage_types = []
+    subpage_types = ["media.LessonPage"]  # online lessons, in page order (media app; named, not imported)
     base_form_class = CoursePageForm
 
     class Meta:

@@ -122,6 +122,8 @@ class CourseSearchResponse(Paged):
     # True when nothing matched every word and the results match only some (or sound alike).
     approximate: bool = False
     engine: str = "database"
+    # True when the facet counts are estimates from a sample of many matches: shown as "about".
+    facets_approximate: bool = False
 
     def as_page(self) -> Page:
         """The hits' courses as a Django paginator page, for templates written for Paginator."""
@@ -180,6 +182,7 @@ def course_search(request: CourseSearch) -> CourseSearchResponse:
         suggestion=suggestion,
         approximate=result.approximate,
         engine=result.engine,
+        facets_approximate=result.facets_approximate,
     )
 
 

@@ -51,6 +51,9 @@ class CourseSearchOut(Schema):
     num_pages: int
     results: list[CourseOut]
     facets: FacetsOut
+    facets_approximate: bool = Field(
+        False, description="true：匹配的课程很多，筛选项的数量是按抽样估算的约数（总数 count 仍是准确的）"
+    )
     suggestion: str | None
 
 
@@ -118,5 +121,6 @@ def courses_search(request: HttpRequest, filters: Query[CourseSearchQuery]):
         "num_pages": response.num_pages,
         "results": [_course(hit) for hit in response.hits],
         "facets": _facets(response.facets),
+        "facets_approximate": response.facets_approximate,
         "suggestion": response.suggestion,
     }

@@ -12,10 +12,16 @@ SUGGEST_MAX_CHARS = 30
 STARTS_WITHIN_CHOICES = [(7, _("一周内开课")), (30, _("一个月内开课")), (90, _("三个月内开课"))]
 
 
-def _options(choices: list[tuple[str, str]], counted: list[FacetValue] | None) -> list[FacetValue]:
-    """Every choice with its count in the current results (or no count before a search)."""
+def _options(
+    choices: list[tuple[str, str]], counted: list[FacetValue] | None, *, estimated: bool = False
+) -> list[FacetValue]:
+    """Every choice with its count in the current results (or no count before a search). Estimated counts
+    come from a sample: a choice the sample did not meet gets no count rather than a wrong 0."""
     counts = {f.value: f.count for f in counted or []} if counted is not None else None
-    return [FacetValue(value, label, counts.get(value, 0) if counts is not None else None) for value, label in choices]
+    missing = None if estimated else 0
+    return [
+        FacetValue(value, label, counts.get(value, missing) if counts is not None else None) for value, label in choices
+    ]
 
 
 @require_GET
@@ -29,12 +35,15 @@ def search(request):
     def counted(name):
         return facets.get(name, []) if response else None
 
+    estimated = bool(response and response.facets_approximate)
     options = {
-        "category": _options([(c.slug, c.name) for c in choices.categories], counted("category")),
-        "audience": _options([(a.slug, a.name) for a in choices.audiences], counted("audience")),
-        "form": _options([(v, str(label)) for v, label in choices.forms], counted("form")),
-        "provider": _options([(str(p.pk), p.title) for p in choices.providers], counted("provider")),
-        "town": _options([(t.slug, t.name) for t in choices.towns], counted("town")),
+        "category": _options([(c.slug, c.name) for c in choices.categories], counted("category"), estimated=estimated),
+        "audience": _options([(a.slug, a.name) for a in choices.audiences], counted("audience"), estimated=estimated),
+        "form": _options([(v, str(label)) for v, label in choices.forms], counted("form"), estimated=estimated),
+        "provider": _options(
+            [(str(p.pk), p.title) for p in choices.providers], counted("provider"), estimated=estimated
+        ),
+        "town": _options([(t.slug, t.name) for t in choices.towns], counted("town"), estimated=estimated),
     }
     context = {
         "search": search_request,

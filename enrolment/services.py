@@ -83,6 +83,9 @@ def enrolment_create(*, learner: User, course_class_id: int, today: datetime.dat
     refusal = class_enrol_refusal(unlocked, today=today, learner=learner, takes_seat=False)
     if refusal is not None:
         raise refusal
+    # The learner's xAPI key is read (or made) now and kept on `learner`: the "registered" statement written
+    # under the lock needs it.
+    records_services.learner_key(learner)
     try:
         with transaction.atomic():
             course_class = _lock_class(course_class_id)

@@ -5,23 +5,35 @@ its natural key and only created when missing, so running it twice changes nothi
 
 import datetime
 import json
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from accounts import roles
 from accounts.models import Audience, User
 from community.models import HomePage
 from core.slugs import pinyin_slug
 from courses.models import Category, CourseClass, CourseIndexPage, CoursePage, ProviderPage
+from jizhou.site_setup import site_ensure
+from media.models import LessonPage
+from media.services import CaptionInput, media_create_from_file
 from places.models import Town, Venue
-from publishing.services import centre_rights_ensure, provider_staff_add, review_workflow_ensure
+from publishing.services import (
+    centre_rights_ensure,
+    provider_collection_of,
+    provider_group_of,
+    provider_staff_add,
+    review_workflow_ensure,
+)
 
 CATALOGUE_FILE = Path(__file__).parent / "demo_data" / "catalogue.json"
 DEMO_PASSWORD = "jizhou-demo-2026"
@@ -92,40 +104,9 @@ def _user(phone: str, name: str, report: DemoReport, **extra) -> User:
 
 
 def _site_tree() -> tuple[HomePage, CourseIndexPage]:
-    root = Page.get_first_root_node()
-    home = HomePage.objects.first()
-    if home is None:
-        # Replace Wagtail's placeholder welcome page with ours.
-        home = root.add_child(
-            instance=HomePage(
-                title="蓟州终身学习网",
-                slug="home-jizhou",
-                intro="人人皆学、处处能学、时时可学——在家门口找到适合您的课程。",
-            )
-        )
-        home.save_revision().publish()
-        site = Site.objects.filter(is_default_site=True).first()
-        if site:
-            old_root = site.root_page
-            site.root_page = home
-            site.site_name = "蓟州终身学习网"
-            site.save()
-            # Wagtail's initial migration leaves a plain "Welcome" page; it has no further use.
-            if old_root.pk != home.pk and old_root.content_type.model_class() is Page and old_root.numchild == 0:
-                old_root.delete()
-        else:
-            Site.objects.create(
-                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="蓟州终身学习网"
-            )
-    catalogue = CourseIndexPage.objects.first()
-    if catalogue is None:
-        catalogue = home.add_child(
-            instance=CourseIndexPage(
-                title="课程", slug="courses", intro="全区成人、老年、职业、农业和社区课程，就近报名。"
-            )
-        )
-        catalogue.save_revision().publish()
-    return home, catalogue
+    """The site's home and catalogue: those `manage.py setup_site` made, or made now (jizhou.site_setup)."""
+    setup = site_ensure()
+    return setup.home, setup.catalogue
 
 
 def _unique_slug(parent: Page, title: str) -> str:
@@ -236,6 +217,7 @@ def demo_load(catalogue_file: Path = CATALOGUE_FILE, today: datetime.date | None
         provider.add_child(instance=course)
         course.save_revision().publish()
         report.count("courses", True)
+    _demo_online_lessons(report)
     return report
 
 
@@ -254,3 +236,51 @@ def _demo_class(spec: dict, venues: dict, teachers: list, today: datetime.date) 
         enrol_closes=starts,
         teacher=teachers[spec.get("teacher", 0) % len(teachers)],
     )
+
+
+# An online course with three short lessons (media/, issue 11). The video is ffmpeg's test pattern with a tone:
+# the point is a course residents can really play, with captions and a transcript, not the footage.
+ONLINE_DEMO_COURSE = "梨园四季管理线上课堂"
+ONLINE_DEMO_LESSONS = [
+    ("第一课 春季疏花疏果", "春天开花后，先疏花，再疏果，每个花序留一到两个果。"),
+    ("第二课 夏季病虫害防治", "夏天多雨，注意梨黑星病和梨小食心虫，按时喷药，雨后补喷。"),
+    ("第三课 秋季采收与贮藏", "果皮颜色变浅、种子变褐时采收，轻拿轻放，入库前预冷。"),
+]
+ONLINE_DEMO_SECONDS = 8
+
+
+def _demo_online_lessons(report: DemoReport) -> None:
+    """Lessons under the demo's online pear course, made once from generated media (renditions are made after
+    commit, by the media queue or eagerly)."""
+    course = CoursePage.objects.filter(title=ONLINE_DEMO_COURSE).first()
+    if course is None or LessonPage.objects.child_of(course).exists():
+        report.count("lessons", False)
+        return
+    provider = course.get_parent().specific
+    collection = provider_collection_of(provider_group_of(provider))
+    with tempfile.TemporaryDirectory() as directory:
+        for number, (title, transcript) in enumerate(ONLINE_DEMO_LESSONS, start=1):
+            path = Path(directory) / f"lesson-{number}.mp4"
+            subprocess.run(  # noqa: S603 — a fixed argument list, no shell
+                [settings.LESSON_MEDIA_FFMPEG, "-nostdin", "-v", "error", "-y",
+                 "-f", "lavfi", "-i", f"testsrc=size=640x360:rate=15:duration={ONLINE_DEMO_SECONDS}",
+                 "-f", "lavfi", "-i", f"sine=frequency={330 + 110 * number}:duration={ONLINE_DEMO_SECONDS}",
+                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+                 str(path)],
+                check=True, capture_output=True,
+            )  # fmt: skip
+            caption = f"WEBVTT\n\n00:00:00.000 --> 00:00:0{ONLINE_DEMO_SECONDS - 1}.000\n{transcript}\n"
+            media = media_create_from_file(
+                path=path,
+                title=title,
+                collection=collection,
+                transcript=transcript,
+                captions=[CaptionInput(data=caption.encode(), filename="zh.vtt")],
+            )
+            lesson = course.add_child(
+                instance=LessonPage(
+                    title=title, slug=_unique_slug(course, title), media=media, intro=f"<p>{transcript}</p>"
+                )
+            )
+            lesson.save_revision().publish()
+            report.count("lessons", True)

@@ -39,11 +39,15 @@ PROVIDER_COLLECTION_PERMISSIONS = (
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
+    # Lesson video/audio (wagtailmedia's policy checks its own model's permissions, whatever MEDIA_MODEL is).
+    ("wagtailmedia", "add_media"),
+    ("wagtailmedia", "change_media"),
 )
 CENTRE_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 CENTRE_COLLECTION_PERMISSIONS = PROVIDER_COLLECTION_PERMISSIONS + (
     ("wagtailimages", "delete_image"),
     ("wagtaildocs", "delete_document"),
+    ("wagtailmedia", "delete_media"),
     ("wagtailcore", "add_collection"),
     ("wagtailcore", "change_collection"),
 )

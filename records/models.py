@@ -364,6 +364,11 @@ class XapiVerb(models.TextChoices):
     ATTENDED = "attended", _("出勤")
     COMPLETED = "completed", _("结业")
     EARNED = "earned", _("获得证书")
+    # Watching an online lesson (the xAPI Video Profile); "completed" above also ends a lesson.
+    INITIALIZED = "initialized", _("打开播放器")
+    PLAYED = "played", _("播放")
+    PAUSED = "paused", _("暂停")
+    SEEKED = "seeked", _("跳转")
 
 
 class XapiStatement(models.Model):

@@ -181,8 +181,14 @@ def _date(certificate: Certificate) -> str:
 
 
 def learner_key(user: User) -> uuid.UUID:
-    key, _created = LearnerKey.objects.get_or_create(learner=user)
-    return key.xapi_id
+    """The learner's xAPI id, made on first use. Kept on `user`, so asking again costs no query: enrolment asks
+    before it takes the class lock, and the statement it writes under the lock finds it there."""
+    try:
+        return user.learner_key.xapi_id
+    except LearnerKey.DoesNotExist:
+        key, _created = LearnerKey.objects.get_or_create(learner=user)
+        user.learner_key = key
+        return key.xapi_id
 
 
 def _record_statement(*, learner: User, verb: str, build: Callable[[uuid.UUID], dict]) -> XapiStatement:
@@ -224,6 +230,34 @@ def learning_hours_record(
     return entry
 
 
+def learning_hours_set(
+    *,
+    learner: User,
+    source: str,
+    title: str,
+    hours: Decimal,
+    occurred_at: datetime.datetime,
+    category: Category | None = None,
+    provider: str = "",
+) -> LearningEntry:
+    """Put hours in the ledger for learning that grows (an online lesson watched over several sittings): one
+    entry per `source`, its hours set to `hours`. Idempotent: the same hours again change nothing; the entry
+    keeps when it was first recorded (`occurred_at` only counts for a new entry)."""
+    entry = learning_hours_record(
+        learner=learner,
+        source=source,
+        title=title,
+        hours=hours,
+        occurred_at=occurred_at,
+        category=category,
+        provider=provider,
+    )
+    if entry.hours != hours:
+        LearningEntry.objects.filter(pk=entry.pk).update(hours=hours)
+        entry.hours = hours
+    return entry
+
+
 def learning_hours_withdraw(*, source: str) -> bool:
     """Take a learning event's hours out of the ledger (the source corrected itself). True if there were any."""
     deleted, _by_model = LearningEntry.objects.filter(source=source).delete()
@@ -233,12 +267,18 @@ def learning_hours_withdraw(*, source: str) -> bool:
 def learning_registered(
     *, learner: User, ref: str, activity: xapi.Activity, category: Category | None, at: datetime.datetime
 ) -> XapiStatement:
-    """A learner signed up for an activity (a class, later a study circle…): a "registered" statement."""
-    return _record_statement(
-        learner=learner,
-        verb="registered",
-        build=lambda key: xapi.registered(learner_key=key, ref=ref, activity=activity, category=category, at=at),
-    )
+    """A learner signed up for an activity (a class, later a study circle…): a "registered" statement.
+
+    One `INSERT … ON CONFLICT DO NOTHING`, no read and no savepoint first (get_or_create costs four statements):
+    enrolment writes it while everyone else enrolling in the class waits for its lock. A sign-up is a new
+    event (a new `ref`), so the push is queued without asking whether the row was there already; pushing is
+    idempotent."""
+    statement = xapi.registered(learner_key=learner_key(learner), ref=ref, activity=activity, category=category, at=at)
+    row = XapiStatement(id=uuid.UUID(statement["id"]), learner=learner, verb="registered", statement=statement)
+    XapiStatement.objects.bulk_create([row], ignore_conflicts=True)
+    if settings.XAPI_LRS_URL:
+        queue_on_commit(xapi_push_statements, [str(row.pk)])
+    return row
 
 
 def learning_attended(
@@ -272,6 +312,37 @@ def learning_attended(
         ),
     )
     return entry
+
+
+def learning_video_event(
+    *,
+    learner: User,
+    ref: str,
+    verb: str,
+    activity: xapi.Activity,
+    parent: xapi.Activity | None,
+    category: Category | None,
+    state: xapi.VideoState,
+    at: datetime.datetime,
+    hours: Decimal | None = None,
+) -> XapiStatement:
+    """A learner watched a video or audio (initialized, played, paused, seeked, completed): one xAPI Video
+    Profile statement in the outbox, its id from `verb` and the source's `ref` (the same event is stored once)."""
+    return _record_statement(
+        learner=learner,
+        verb=verb,
+        build=lambda key: xapi.video_event(
+            learner_key=key,
+            ref=ref,
+            verb=verb,
+            activity=activity,
+            parent=parent,
+            category=category,
+            state=state,
+            at=at,
+            hours=hours,
+        ),
+    )
 
 
 def learning_completed(*, completion: Completion) -> Certificate | None:

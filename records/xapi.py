@@ -1,4 +1,5 @@
-"""xAPI 1.0.3 statements for what learners do: registered, attended, completed, earned (a certificate).
+"""xAPI 1.0.3 statements for what learners do: registered, attended, completed, earned (a certificate), and
+watching a video or audio (the xAPI Video Profile: initialized, played, paused, seeked, completed).
 
 Building only: no database writes and no network (records.services stores them, records.lrs sends them).
 Records knows no source app: a source (enrolment today) describes what happened in neutral terms — the
@@ -29,12 +30,20 @@ VERBS = {
     "attended": ("http://adlnet.gov/expapi/verbs/attended", "出勤"),
     "completed": ("http://adlnet.gov/expapi/verbs/completed", "结业"),
     "earned": ("http://id.tincanapi.com/verb/earned", "获得"),
+    # The xAPI Video Profile's (https://w3id.org/xapi/video) events of a video or audio being watched.
+    "initialized": ("http://adlnet.gov/expapi/verbs/initialized", "打开"),
+    "played": ("https://w3id.org/xapi/video/verbs/played", "播放"),
+    "paused": ("https://w3id.org/xapi/video/verbs/paused", "暂停"),
+    "seeked": ("https://w3id.org/xapi/video/verbs/seeked", "跳转"),
 }
 ACTIVITY_TYPES = {
     "course": "http://adlnet.gov/expapi/activities/course",
     "meeting": "http://adlnet.gov/expapi/activities/meeting",
     "certificate": "https://w3id.org/xapi/tla/activity-types/credential",
+    "video": "https://w3id.org/xapi/video/activity-type/video",
 }
+VIDEO_PROFILE = "https://w3id.org/xapi/video"
+VIDEO_EXTENSIONS = f"{VIDEO_PROFILE}/extensions"
 LANG = "zh-CN"
 
 
@@ -189,3 +198,78 @@ def earned(*, learner_key: uuid.UUID, certificate, parent: Activity | None, cate
         certificate.issued_at,
         context=_context(parent=parent, category=category),
     )
+
+
+# --- The xAPI Video Profile (https://w3id.org/xapi/video) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VideoState:
+    """Where a viewing stands when it reports an event, as the Video Profile's extensions say it.
+
+    `session` is the viewing's id (session-id and the statements' registration); `length` the duration in
+    seconds; `segments` the viewing's played segments already in the profile's "0[.]12[,]30[.]41" form;
+    `progress` the learner's merged unique seconds over the length (0–1); `time` the playhead; `seek` the
+    (from, to) of a seek.
+    """
+
+    session: uuid.UUID
+    length: float
+    time: float
+    segments: str
+    progress: float
+    completion_threshold: float
+    seek: tuple[float, float] | None = None
+
+
+def _seconds(value: float) -> float:
+    return round(float(value), 3)
+
+
+def video_event(
+    *,
+    learner_key: uuid.UUID,
+    ref: str,
+    verb: str,
+    activity: Activity,
+    parent: Activity | None,
+    category: Category | None,
+    state: VideoState,
+    at: datetime.datetime,
+    hours: Decimal | None = None,
+) -> dict:
+    """A Video Profile statement: `verb` is initialized, played, paused, seeked or completed; `activity` a
+    "video" activity, `parent` what it belongs to (the course). Results carry the profile's extensions."""
+    if verb not in ("initialized", "played", "paused", "seeked", "completed"):
+        raise ValueError(verb)
+    result_extensions: dict = {}
+    if verb in ("played", "paused", "completed"):
+        result_extensions[f"{VIDEO_EXTENSIONS}/time"] = _seconds(state.time)
+    if verb in ("paused", "completed"):
+        result_extensions[f"{VIDEO_EXTENSIONS}/played-segments"] = state.segments
+        result_extensions[f"{VIDEO_EXTENSIONS}/progress"] = round(min(1.0, max(0.0, state.progress)), 3)
+    if verb == "seeked" and state.seek is not None:
+        result_extensions[f"{VIDEO_EXTENSIONS}/time-from"] = _seconds(state.seek[0])
+        result_extensions[f"{VIDEO_EXTENSIONS}/time-to"] = _seconds(state.seek[1])
+    context = _context(parent=parent, category=category)
+    profile = {
+        "objectType": "Activity",
+        "id": VIDEO_PROFILE,
+        "definition": {"type": "http://adlnet.gov/expapi/activities/profile"},
+    }
+    activities = context.setdefault("contextActivities", {})
+    activities["category"] = [profile, *activities.get("category", [])]
+    context["registration"] = str(state.session)
+    context["extensions"] = {
+        f"{VIDEO_EXTENSIONS}/session-id": str(state.session),
+        f"{VIDEO_EXTENSIONS}/length": _seconds(state.length),
+        f"{VIDEO_EXTENSIONS}/completion-threshold": round(state.completion_threshold, 3),
+    }
+    extra = {"context": context}
+    if verb == "completed":
+        extra["result"] = {"completion": True, "extensions": result_extensions}
+        if hours is not None:
+            extra["result"]["duration"] = _duration(hours)
+    elif result_extensions:
+        extra["result"] = {"extensions": result_extensions}
+    return _statement(statement_id(verb, learner_key, ref), learner_key, verb, activity_object(activity), at, **extra)

@@ -1,8 +1,12 @@
-"""Text analysis shared by every engine: Chinese words (jieba), pinyin, synonyms, query parsing.
+"""Text analysis shared by every engine: Chinese words (jieba), pinyin, synonyms, numerals, query parsing.
 
 Neither SQLite FTS5 nor PostgreSQL segments Chinese, so words are cut here in Python and stored
 space-separated; the databases only split on spaces. Each word is indexed with its full pinyin and
 initials (梨树 → 梨树 lishu ls), plus its single characters so a one-character query (梨) finds 梨树.
+
+Synonyms are the thesaurus shipped in data/synonyms.txt merged with the groups staff add (the Synonym
+snippet). Chinese numerals are indexed and searched with their digits too (二十四式 ↔ 24式); full-width
+digits become ASCII in normalize().
 
 jieba's dictionary takes about a second to load: it is loaded lazily, once per process, on the first
 analysis, never at import time.
@@ -26,6 +30,7 @@ from search.registry import registered_source
 logger = logging.getLogger(__name__)
 
 DOMAIN_DICTIONARY = Path(__file__).parent / "data" / "domain_dict.txt"
+THESAURUS = Path(__file__).parent / "data" / "synonyms.txt"
 DICTIONARY_VERSION_KEY = "course_search:dictionary-version"
 SYNONYMS_VERSION_KEY = "course_search:synonyms-version"
 VERSION_CHECK_SECONDS = 10
@@ -67,6 +72,10 @@ QUERY_STOPWORDS = frozenset(
 # A "run" is either Chinese characters or ASCII letters/digits; everything else separates terms.
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 _CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+_NUMERAL_CHARS = "零〇一二三四五六七八九十百千万两"
+# A Chinese number in running text: two numeral characters or more (二十四, 四十二), or one after 第 (第三期).
+_NUMERAL_RUN = re.compile(f"[{_NUMERAL_CHARS}]{{2,}}|(?<=第)[{_NUMERAL_CHARS}]")
+_SYNONYM_SEPARATORS = re.compile(r"[\s,，、=;；]+")
 
 _lock = threading.Lock()
 _state: dict = {"tokenizer": None, "version": None, "checked": 0.0, "synonyms": None, "synonyms_version": None}
@@ -81,6 +90,13 @@ def _t2s():
     import opencc  # loads its conversion tables: only when traditional text first needs converting
 
     return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _cn2an():
+    import cn2an  # takes most of a second to import: only when the first number is read
+
+    return cn2an
 
 
 def normalize(text: str) -> str:
@@ -146,19 +162,54 @@ def tokenizer():
         return tok
 
 
+def synonym_group(terms: str) -> set[str]:
+    """The normalised words of one group as written ("电脑 计算机", "电脑，计算机")."""
+    return {w for w in (normalize(t).strip() for t in _SYNONYM_SEPARATORS.split(terms)) if w}
+
+
+@lru_cache(maxsize=1)
+def thesaurus_groups() -> tuple[frozenset[str], ...]:
+    """The groups of the shipped thesaurus (data/synonyms.txt), read once per process."""
+    groups = []
+    for line in THESAURUS.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            groups.append(frozenset(synonym_group(line)))
+    return tuple(g for g in groups if len(g) > 1)
+
+
 def synonyms() -> dict[str, frozenset[str]]:
-    """word → every word of its synonym group (including itself), from the Synonym snippet."""
+    """word → every word of its synonym groups (including itself): the shipped thesaurus merged with the
+    groups staff added (Synonym snippet). Cached per process, rebuilt when staff change a group (the
+    version in the shared cache, see bump_synonyms_version)."""
     version = _version(SYNONYMS_VERSION_KEY)
     if _state["synonyms"] is not None and version == _state["synonyms_version"]:
         return _state["synonyms"]
     mapping: dict[str, set[str]] = {}
-    for group in Synonym.objects.values_list("terms", flat=True):
-        words = {w for w in (normalize(t).strip() for t in re.split(r"[\s,，、=;；]+", group)) if w}
-        for word in words:
-            mapping.setdefault(word, set()).update(words)
+    staff_groups = [synonym_group(terms) for terms in Synonym.objects.values_list("terms", flat=True)]
+    for group in [*thesaurus_groups(), *staff_groups]:
+        for word in group:
+            mapping.setdefault(word, set()).update(group)
     _state["synonyms"] = {word: frozenset(group) for word, group in mapping.items()}
     _state["synonyms_version"] = version
     return _state["synonyms"]
+
+
+def digits_of(numeral: str) -> str | None:
+    """二十四 → "24", 两百 → "200"; None for what is not a number (一一, 万一 read as a number are rare
+    enough in course text to index harmlessly)."""
+    if not numeral or any(ch not in _NUMERAL_CHARS for ch in numeral):
+        return None
+    try:
+        return str(int(_cn2an().cn2an(numeral, "smart")))
+    except (ValueError, TypeError, KeyError):  # cn2an refuses malformed numerals with ValueError
+        return None
+
+
+def numeral_terms(text: str) -> list[str]:
+    """The digits of the Chinese numbers in `text` (normalised): indexed beside the words, so that 24式 finds
+    二十四式 (and 二十四式 finds 24式: queries ask for both forms)."""
+    return [digits for digits in (digits_of(run) for run in _NUMERAL_RUN.findall(text)) if digits]
 
 
 @lru_cache(maxsize=50_000)
@@ -188,8 +239,9 @@ def words(text: str, *, search_mode: bool = True) -> list[str]:
 
 
 def index_terms(text: str) -> str:
-    """The space-separated terms stored for `text`: words, their pinyin and initials, single characters."""
-    terms: list[str] = []
+    """The space-separated terms stored for `text`: words, their pinyin and initials, single characters,
+    and the digits of Chinese numbers."""
+    terms: list[str] = numeral_terms(normalize(text))
     for word in words(text, search_mode=True):
         terms.append(word)
         if is_cjk(word):
@@ -287,6 +339,9 @@ def parse_query(text: str, *, relaxed: bool = False) -> ParsedQuery:
             continue
         flush_latin()
         alternatives: list[Alternative] = [(Term(word),)]
+        digits = digits_of(word)
+        if digits:
+            alternatives.append((Term(digits),))
         for other in sorted(syn.get(word, ())):
             # 整形修剪 adds nothing to 修剪 but would score its courses twice.
             if word not in other:

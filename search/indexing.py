@@ -4,23 +4,26 @@ source (search.registry), by id."""
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 
-from search.engines import SearchEngine, configured_engine, database_engine
+from search.engines import EngineUnavailable, SearchEngine, configured_engine, database_engine
 from search.registry import registered_source
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
 
 
-def _engines() -> list[SearchEngine]:
-    engines: list[SearchEngine] = [database_engine()]
+def _engines(*, only_server: bool = False) -> list[SearchEngine]:
+    engines: list[SearchEngine] = [] if only_server else [database_engine()]
     configured = configured_engine()
     if configured.name != "database":
         engines.append(configured)
     return engines
 
 
-def _each_engine(action: Callable[[SearchEngine], None], *, what: str) -> None:
+def _each_engine(action: Callable[[SearchEngine], None], *, what: str) -> bool:
+    """Run `action` on every engine; False when the search server could not take it (logged, to be retried)."""
+    done = True
     for engine in _engines():
         if engine.name == "database":
             action(engine)
@@ -29,56 +32,75 @@ def _each_engine(action: Callable[[SearchEngine], None], *, what: str) -> None:
             action(engine)
         except Exception:  # noqa: BLE001 — an external engine being down must not stop publishing
             logger.warning("search: %s engine could not update %s", engine.name, what, exc_info=True)
+            done = False
+    return done
 
 
 def _batches(ids: Sequence[int], size: int) -> list[Sequence[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def index_update(document_ids: Iterable[int], *, batch_size: int = BATCH_SIZE) -> int:
+def index_update(document_ids: Iterable[int], *, batch_size: int = BATCH_SIZE, strict: bool = False) -> int:
     """Index the documents the source still has for these ids; remove the others from every index.
-    Idempotent. Returns how many were indexed."""
+    Idempotent. Returns how many were indexed. With `strict`, raises EngineUnavailable at the end when the
+    search server missed any of it (the database engine has it all), so the task is retried."""
     ids = list(dict.fromkeys(pk for pk in document_ids if pk))
     indexed = 0
+    complete = True
     for batch in _batches(ids, batch_size):
         documents = registered_source().documents(batch)
         found = {document.id for document in documents}
         gone = [pk for pk in batch if pk not in found]
         what = f"documents {', '.join(map(str, batch))}"
         if documents:
-            _each_engine(lambda engine, documents=documents: engine.index(documents), what=what)
+            complete &= _each_engine(lambda engine, documents=documents: engine.index(documents), what=what)
         if gone:
-            _each_engine(lambda engine, gone=gone: engine.remove(gone), what=what)
+            complete &= _each_engine(lambda engine, gone=gone: engine.remove(gone), what=what)
         indexed += len(documents)
+    if strict and not complete:
+        raise EngineUnavailable(f"{len(ids)} documents not yet in the search server")
     return indexed
 
 
 def reindex(
-    *, progress: Callable[[Iterable[int], int], Iterable[int]] | None = None, batch_size: int = BATCH_SIZE
+    *,
+    progress: Callable[[Iterable[int], int], Iterable[int]] | None = None,
+    batch_size: int = BATCH_SIZE,
+    only_server: bool = False,
 ) -> dict[str, int]:
     """Rebuild every index from the source while the site keeps serving: documents are replaced batch by
     batch (each batch in one transaction, so a document is never missing), and documents the source no
-    longer has are removed at the end."""
+    longer has are removed at the end. With `only_server`, only the search server's index (after it lost
+    its index; the database engine's is kept up to date all along)."""
     ids = registered_source().live_ids()
     batches = _batches(ids, batch_size)
     done = progress(iter(ids), len(ids)) if progress else None
     indexed = 0
-    for batch in batches:
-        documents = registered_source().documents(batch)
-        for engine in _engines():
+    with ExitStack() as loading:
+        engines = []
+        for engine in _engines(only_server=only_server):
             try:
-                engine.index(documents)
-            except Exception:
-                if engine.name == "database":
-                    raise
-                logger.warning("search: %s engine could not re-index a batch", engine.name, exc_info=True)
-        indexed += len(documents)
-        if done is not None:
-            for _ in batch:
-                next(done, None)
+                loading.enter_context(engine.bulk_loading())
+            except Exception:  # noqa: BLE001
+                logger.warning("search: %s engine cannot be re-indexed now", engine.name, exc_info=True)
+                continue
+            engines.append(engine)
+        for batch in batches:
+            documents = registered_source().documents(batch)
+            for engine in engines:
+                try:
+                    engine.index(documents)
+                except Exception:
+                    if engine.name == "database":
+                        raise
+                    logger.warning("search: %s engine could not re-index a batch", engine.name, exc_info=True)
+            indexed += len(documents)
+            if done is not None:
+                for _ in batch:
+                    next(done, None)
     live = set(ids)
     removed = 0
-    for engine in _engines():
+    for engine in _engines(only_server=only_server):
         try:
             stale = engine.indexed_ids() - live
             if stale:

@@ -55,13 +55,17 @@ class SearchFacet(models.Model):
 
 
 class Synonym(models.Model):
-    """A group of words residents use for the same thing: 电脑 计算机 微机."""
+    """A group of words residents use for the same thing: 电脑 计算机 微机. Staff's groups are merged with the
+    thesaurus shipped in search/data/synonyms.txt (search.analysis.synonyms)."""
 
     terms = models.CharField(
         _("同义词"),
         max_length=200,
         unique=True,
-        help_text=_("用空格或逗号分隔，例如“电脑 计算机”。搜索其中任何一个词，都能找到含其他词的课程。"),
+        help_text=_(
+            "用空格或逗号分隔，例如“电脑 计算机”。搜索其中任何一个词，都能找到含其他词的课程。"
+            "网站已内置数百组常用说法（search/data/synonyms.txt），这里添加的与它合并，保存后立即生效。"
+        ),
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
 

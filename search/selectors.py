@@ -23,6 +23,8 @@ class SearchResult(Paged):
     # True when nothing matched every word and the results match only some (or sound alike).
     approximate: bool = False
     engine: str = "database"
+    # True when the facet counts were estimated from a sample of many matches (shown as "about").
+    facets_approximate: bool = False
 
 
 def _search_tiers(engine: SearchEngine, request: SearchRequest) -> tuple[EngineResult, ParsedQuery, bool]:
@@ -56,9 +58,33 @@ def search(request: SearchRequest) -> SearchResult:
             # Logged where it happened, without the query text (it may hold a name or phone number).
             engine = database_engine()
         else:
-            return SearchResult(request, result.ranked, result.total, parsed, result.facets, approximate, engine.name)
+            return _result(request, result, parsed, approximate, engine)
     result, parsed, approximate = _search_tiers(engine, request)
-    return SearchResult(request, result.ranked, result.total, parsed, result.facets, approximate, engine.name)
+    return _result(request, result, parsed, approximate, engine)
+
+
+def _result(
+    request: SearchRequest, result: EngineResult, parsed: ParsedQuery, approximate: bool, engine: SearchEngine
+) -> SearchResult:
+    return SearchResult(
+        request,
+        result.ranked,
+        result.total,
+        parsed,
+        result.facets,
+        approximate,
+        engine.name,
+        facets_approximate=result.facets_approximate,
+    )
+
+
+def search_engine_status() -> dict:
+    """For /health: which engine answers searches now. When the search server cannot answer (down, slow,
+    index missing) searches still work, answered by the database engine; this says so."""
+    engine = configured_engine()
+    if engine.name == "database":
+        return {"ok": True, "configured": False, "answering": "database"}
+    return {"configured": True, **engine.status()}
 
 
 def spelling_suggestion(q: str, texts: list[str]) -> str | None:

@@ -41,10 +41,14 @@ def search_index_update(*, document_ids: Iterable[int]) -> int:
 
 
 def search_reindex(
-    *, progress: Callable[[Iterable[int], int], Iterable[int]] | None = None, batch_size: int = 200
+    *,
+    progress: Callable[[Iterable[int], int], Iterable[int]] | None = None,
+    batch_size: int = 200,
+    only_server: bool = False,
 ) -> dict[str, int]:
-    """Rebuild every index from the source while the site keeps serving (manage.py search_reindex)."""
-    return reindex(progress=progress, batch_size=batch_size)
+    """Rebuild every index from the source while the site keeps serving (manage.py search_reindex); with
+    `only_server`, only the search server's."""
+    return reindex(progress=progress, batch_size=batch_size, only_server=only_server)
 
 
 def search_synonyms_changed() -> None:

@@ -54,13 +54,13 @@ def _test_database_url() -> str:
 
 
 @contextmanager
-def running_worker(tmp_path: Path, extra_env: dict[str, str]) -> Iterator[Path]:
-    """Start a worker with `extra_env` on top of this process's environment; yield its log file."""
+def running_worker(tmp_path: Path, extra_env: dict[str, str], queue: str = QUEUE) -> Iterator[Path]:
+    """Start a worker with `extra_env` on top of this process's environment, consuming `queue`; yield its log."""
     try:
         redis.Redis.from_url(BROKER).ping()
     except redis.RedisError as error:
         pytest.fail(f"Redis at {BROKER} is not reachable for the Celery worker test: {error}")
-    redis.Redis.from_url(BROKER).delete(QUEUE)
+    redis.Redis.from_url(BROKER).delete(queue)
     env = {
         **os.environ,
         "DATABASE_URL": _test_database_url(),
@@ -71,7 +71,7 @@ def running_worker(tmp_path: Path, extra_env: dict[str, str]) -> Iterator[Path]:
     log_path = tmp_path / "worker.log"
     log = open(log_path, "w")  # noqa: SIM115 — closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "jizhou", "worker", "--pool=solo", "-Q", QUEUE, "--loglevel=INFO",
+        [sys.executable, "-m", "celery", "-A", "jizhou", "worker", "--pool=solo", "-Q", queue, "--loglevel=INFO",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
     )  # fmt: skip
@@ -88,4 +88,4 @@ def running_worker(tmp_path: Path, extra_env: dict[str, str]) -> Iterator[Path]:
         _forget_connections()
         stop_process(process, timeout=20)
         log.close()
-        redis.Redis.from_url(BROKER).delete(QUEUE)
+        redis.Redis.from_url(BROKER).delete(queue)

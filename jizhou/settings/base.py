@@ -79,6 +79,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Whole public pages for anonymous visitors, per language and display preference (jizhou/page_cache.py).
+    # First: a hit is answered with the headers the stack below gave the page, without running it again.
+    "jizhou.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (CONTENT_SECURITY_POLICY below; the Wagtail admin's own in jizhou/security.py)
     # and Permissions-Policy on every response, static files included.
@@ -94,8 +97,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Whole public pages for anonymous visitors, per language and display preference (jizhou/page_cache.py).
-    "jizhou.page_cache.AnonymousPageCacheMiddleware",
     # Names the signed-in person as the actor of audit-log entries written during the request.
     "publishing.audit.AuditLogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -172,6 +173,10 @@ else:
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Listings (home, catalogue, school pages) show seat counts of many classes: kept briefly, not cleared per enrolment.
 PAGE_CACHE_LISTING_SECONDS = env.int("PAGE_CACHE_LISTING_SECONDS", default=30)
+# Each process trusts a page it checked in the shared cache this long (another process's publish shows that much
+# later) and keeps this many such pages; 0 seconds: always ask the shared cache.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
+PAGE_CACHE_LOCAL_ENTRIES = env.int("PAGE_CACHE_LOCAL_ENTRIES", default=200)
 
 # --- Background work ------------------------------------------------------------------------
 
@@ -195,6 +200,7 @@ CELERY_BEAT_SCHEDULE = {
     # The records sweep also pushes xAPI statements the LRS did not take yet (it was down).
     "enrolment-outbox": {"task": "enrolment.tasks.enrolment_outbox_dispatch", "schedule": crontab(minute="*/10")},
     "records-outbox": {"task": "records.tasks.records_outbox_dispatch", "schedule": crontab(minute="*/10")},
+    "media-outbox": {"task": "media.tasks.media_outbox_dispatch", "schedule": crontab(minute="*/10")},
     # Reminders for classes starting tomorrow: hourly in the daytime (no texts at night), so a missed run
     # is caught up by the next one; each learner's reminder is recorded and sent once.
     "enrolment-class-reminders": {
@@ -205,7 +211,18 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Search ---------------------------------------------------------------------------------
 
+# The search server, Elasticsearch 8 or OpenSearch 2 (docs/decisions/0012-search-engine-node.md); empty: the
+# database engine. ELASTICSEARCH_URL is the older name, still read when SEARCH_URL is unset.
+SEARCH_URL = env.str("SEARCH_URL", default="")
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# "elasticsearch" or "opensearch"; empty: ask the server once (GET /).
+SEARCH_ENGINE_FLAVOUR = env.str("SEARCH_ENGINE_FLAVOUR", default="")
+# Seconds a search request may take before the database engine answers instead, and seconds the server is then
+# left alone before it is tried again.
+SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=2.0)
+SEARCH_RETRY_AFTER = env.float("SEARCH_RETRY_AFTER", default=30.0)
+# An index update the search server missed is retried after about 1, 2, 4 … times this many seconds (search/tasks.py).
+SEARCH_INDEX_RETRY_FACTOR = env.float("SEARCH_INDEX_RETRY_FACTOR", default=5.0)
 # The course search index on that cluster (search/engines/elasticsearch.py).
 ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="jizhou-courses")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -272,6 +289,32 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Wagtail --------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "蓟州终身学习网"
+# Lesson video/audio (media/, issue 11; docs/decisions/0011-online-lessons.md). Uploads are checked with ffprobe
+# against these limits before anything is stored; renditions are made in the `media` Celery queue.
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "media.LessonMedia",
+    "MEDIA_FORM_BASE": "media.forms.LessonMediaForm",
+    "AUDIO_EXTENSIONS": ["mp3", "m4a", "wav"],
+    "VIDEO_EXTENSIONS": ["mp4", "mov"],
+}
+# The largest upload anywhere on the site (a lesson): enforced while the body streams in (media/uploads.py).
+LESSON_MEDIA_MAX_UPLOAD_BYTES = env.int("LESSON_MEDIA_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+FILE_UPLOAD_HANDLERS = [
+    "media.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+LESSON_MEDIA_MIN_SECONDS = 1
+LESSON_MEDIA_MAX_SECONDS = 3 * 60 * 60
+# 4K from a phone is accepted (and made into 720p at most), upright or sideways; 8K is refused.
+LESSON_MEDIA_MAX_LONG_SIDE = 3840
+LESSON_MEDIA_MAX_SHORT_SIDE = 2160
+LESSON_MEDIA_FFMPEG = env.str("LESSON_MEDIA_FFMPEG", default="ffmpeg")
+LESSON_MEDIA_FFPROBE = env.str("LESSON_MEDIA_FFPROBE", default="ffprobe")
+# One rendition of the longest lesson (3 h) at 720p on a busy 2-core machine stays well inside this.
+LESSON_MEDIA_TASK_SOFT_TIME_LIMIT = env.int("LESSON_MEDIA_TASK_SOFT_TIME_LIMIT", default=4 * 60 * 60)
+# Transcoding has its own queue: a worker for it runs `celery -A jizhou worker -Q media --concurrency 1`.
+CELERY_TASK_ROUTES = {"media.tasks.*": {"queue": "media"}}
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

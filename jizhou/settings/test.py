@@ -26,3 +26,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Texts go to a list a test reads (accounts.sms.outbox), never to a gateway, a file or the console.
 SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
+
+# Each test starts from an empty cache (tests/conftest.py), which a page kept in this process's memory would
+# outlive: the in-process page layer is off, except in tests/jizhou/test_page_cache*.py, which turn it on.
+PAGE_CACHE_LOCAL_SECONDS = 0

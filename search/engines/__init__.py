@@ -1,4 +1,5 @@
-"""Engine choice: Elasticsearch when ELASTICSEARCH_URL is set, else the database engine."""
+"""Engine choice: the search server (Elasticsearch 8 or OpenSearch 2) when SEARCH_URL — or, as before,
+ELASTICSEARCH_URL — is set, else the database engine."""
 
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ __all__ = [
     "DatabaseEngine",
     "database_engine",
     "configured_engine",
+    "search_server_url",
 ]
 
 
@@ -22,10 +24,14 @@ def database_engine() -> DatabaseEngine:
     return DatabaseEngine()
 
 
+def search_server_url() -> str:
+    return getattr(settings, "SEARCH_URL", "") or getattr(settings, "ELASTICSEARCH_URL", "")
+
+
 def configured_engine() -> SearchEngine:
-    url = getattr(settings, "ELASTICSEARCH_URL", "")
+    url = search_server_url()
     if url:
-        from search.engines.elasticsearch import elasticsearch_engine  # the client library: only when configured
+        from search.engines.elasticsearch import elasticsearch_engine  # the client libraries: only when configured
 
         return elasticsearch_engine(url)
     return database_engine()

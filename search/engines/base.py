@@ -1,6 +1,7 @@
 """The contract every search engine fulfils; the selector adds the tiers of looser matching and the fallback."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from search.analysis import ParsedQuery
@@ -13,7 +14,8 @@ OPEN_OCCURRENCE_BOOST = 1.5
 
 
 class EngineUnavailable(Exception):
-    """An external engine (Elasticsearch) could not answer; the database engine answers instead."""
+    """The search server could not answer (down, too slow, failing, index missing); the database engine
+    answers instead."""
 
 
 @dataclass
@@ -21,6 +23,8 @@ class EngineResult:
     ranked: list[tuple[int, float]]  # (document id, score) for the requested page, best first
     total: int
     facets: dict[str, list[FacetValue] | int] = field(default_factory=dict)
+    # True when the counts were taken over a sample of the matches and scaled (many matches): shown as "about".
+    facets_approximate: bool = False
 
 
 class SearchEngine:
@@ -43,3 +47,12 @@ class SearchEngine:
 
     def indexed_ids(self) -> set[int]:
         raise NotImplementedError
+
+    def status(self) -> dict:
+        """For the health endpoint: can this engine answer now?"""
+        return {"ok": True}
+
+    @contextmanager
+    def bulk_loading(self) -> Iterator[None]:
+        """Around a full re-index: an engine may defer work (refreshes) until the end."""
+        yield

@@ -3,13 +3,36 @@
 One ORM query carries the filters; the full-text match is added as raw SQL for the database vendor.
 Occurrence facts (open for joining, starting soon, seats left, next start) are expressions the registered
 source builds over its own tables, read live at query time, so they never go stale between re-indexes.
+
+Broad queries were slow because every matching document was joined to its facet values and its classes
+(docs/decisions/0013-search-words-and-facets.md). Two things keep a request's cost near the size of a page:
+- Facets are counted exactly up to FACET_EXACT_LIMIT matches; above that over a fixed hash sample of about
+  FACET_SAMPLE of them, scaled, and marked approximate (the page and the API say "about"). The total is
+  always exact.
+- Relevance order reads the live occurrence facts only for the candidates that can still reach the page:
+  a document whose text score times the largest boost is below the page's last text score cannot.
 """
 
 import datetime
 from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, FloatField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -24,6 +47,28 @@ from search.registry import registered_source
 SQLITE_WEIGHTS = (10.0, 5.0, 2.5, 1.0)
 POSTGRES_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"  # D, C, B, A
 DOCUMENT = OuterRef("pk")
+# Above this many matches, facet counts come from a sample of about FACET_SAMPLE (the module's docstring);
+# DatabaseEngine reads them as class attributes, so a test can lower them.
+FACET_EXACT_LIMIT = 2000
+FACET_SAMPLE = 1000
+# Multiplicative hashing (Knuth) spreads ids evenly over 0..2^32, whatever their order or step: ids given
+# in turn to ten schools (id % 10) are sampled as evenly as any others.
+_HASH_MULTIPLIER = 2654435761
+_HASH_SPACE = 2**32
+# Below this many matches, ranking them all costs less than the extra query that bounds the candidates.
+RANK_ALL_LIMIT = 500
+
+
+def _scaled(value, factor: float):
+    """A count (or a facet's value counts) from a sample, scaled to all matches: two significant digits,
+    never below 1 for a value that was seen (an approximate count claims no more precision than it has)."""
+    if isinstance(value, list):
+        return [replace(v, count=_scaled(v.count, factor)) for v in value]
+    if not value:
+        return 0
+    scaled = value * factor
+    digits = max(0, len(str(int(scaled))) - 2)
+    return max(1, int(round(scaled, -digits)))
 
 
 def _fts5_term(term: Term) -> str:
@@ -46,8 +91,25 @@ def render(parsed: ParsedQuery, *, vendor: str, match_any: bool) -> str:
     return (or_ if match_any else and_).join(groups)
 
 
+@contextmanager
+def _index_plans(parsed: ParsedQuery):
+    """On PostgreSQL, keep the full-text match on the GIN index. The planner prices testing a row's stored
+    tsvector as cheap, but each is de-TOASTed first: with a few synonyms OR'ed in, it chose to scan the whole
+    table (240 ms at 10k courses on a busy machine) over the index (17 ms). For a query with words, sequential
+    scans are off for this transaction only (SET LOCAL ends with it)."""
+    if connection.vendor != "postgresql" or not parsed:
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+
+
 class DatabaseEngine(SearchEngine):
     name = "database"
+    facet_exact_limit = FACET_EXACT_LIMIT
+    facet_sample = FACET_SAMPLE
+    rank_all_limit = RANK_ALL_LIMIT
 
     # --- Indexing ---------------------------------------------------------------------------
 
@@ -136,9 +198,14 @@ class DatabaseEngine(SearchEngine):
         return docs, score
 
     def count(self, request: SearchRequest, parsed: ParsedQuery) -> int:
-        return self._matched(self._filtered(request, timezone.localdate()), parsed, False)[0].count()
+        with _index_plans(parsed):
+            return self._matched(self._filtered(request, timezone.localdate()), parsed, False)[0].count()
 
     def search(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool = False) -> EngineResult:
+        with _index_plans(parsed):
+            return self._search(request, parsed, match_any=match_any)
+
+    def _search(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool) -> EngineResult:
         source = registered_source()
         today = timezone.localdate()
         docs = self._filtered(request, today)
@@ -146,21 +213,10 @@ class DatabaseEngine(SearchEngine):
             docs, text_score = self._matched(docs, parsed, match_any)
         else:
             text_score = Value(1.0, output_field=FloatField())
-        facets = {}
-        if request.with_facets:
-            # One aggregate gives the total and the yes/no counts; the value lists follow only if any.
-            days = request.starts_within or FACET_STARTS_WITHIN_DEFAULT
-            flags = docs.aggregate(
-                total=Count("pk"),
-                free=Count("pk", filter=Q(fee=0)),
-                starts_within=Count("pk", filter=source.starting_within(today=today, days=days, document=DOCUMENT)),
-                open_seats=Count("pk", filter=source.with_open_seats(today=today, document=DOCUMENT)),
-            )
-            total = flags.pop("total")
-            if total:
-                facets = {**self._facets(docs, type(request).FACETS), **flags}
-        else:
-            total = docs.count()
+        total = docs.count()
+        facets, approximate = {}, False
+        if request.with_facets and total:
+            facets, approximate = self._counted_facets(request, docs, total, today)
         if not total:
             return EngineResult(ranked=[], total=0, facets=facets)
 
@@ -169,6 +225,9 @@ class DatabaseEngine(SearchEngine):
             default=Value(1.0),
             output_field=FloatField(),
         )
+        start = (request.page - 1) * request.page_size
+        if parsed and request.sort == Sort.RELEVANCE and total > max(self.rank_all_limit, start + request.page_size):
+            docs = self._rank_candidates(docs, text_score, start + request.page_size)
         ranked = docs.annotate(
             text_score=text_score,
             score=F("text_score") * boost,
@@ -183,9 +242,56 @@ class DatabaseEngine(SearchEngine):
             order = [F("next_start").asc(nulls_last=True), "-score", F("published_at").desc(nulls_last=True)]
         else:
             order = ["-score", F("next_start").asc(nulls_last=True)]
-        start = (request.page - 1) * request.page_size
         rows = ranked.order_by(*order, "pk").values_list("pk", "score")[start : start + request.page_size]
-        return EngineResult(ranked=[(pk, float(score or 0)) for pk, score in rows], total=total, facets=facets)
+        return EngineResult(
+            ranked=[(pk, float(score or 0)) for pk, score in rows],
+            total=total,
+            facets=facets,
+            facets_approximate=approximate,
+        )
+
+    @staticmethod
+    def _rank_candidates(docs: QuerySet, text_score: RawSQL, needed: int) -> QuerySet:
+        """The documents that can still rank among the first `needed`: the boost for an open occurrence
+        multiplies a text score by at most OPEN_OCCURRENCE_BOOST, so a document whose text score times
+        that is below the `needed`-th best text score stays below at least `needed` others. Exact, and
+        it keeps the live occurrence facts (subqueries per document) off the long tail of a broad query."""
+        scored = docs.annotate(text_score=text_score)
+        cutoff = scored.order_by("-text_score").values_list("text_score", flat=True)[needed - 1 : needed]
+        cutoff = next(iter(cutoff), None)
+        if cutoff is None or cutoff <= 0:
+            return docs
+        # The small margin keeps documents whose bound equals the cutoff, whatever the float rounding.
+        return scored.filter(text_score__gte=cutoff / OPEN_OCCURRENCE_BOOST * (1 - 1e-9))
+
+    def _counted_facets(
+        self, request: SearchRequest, docs: QuerySet, total: int, today: datetime.date
+    ) -> tuple[dict[str, list[FacetValue] | int], bool]:
+        """Facet value counts and the yes/no counts among `docs`: exact up to FACET_EXACT_LIMIT matches,
+        else over a hash sample of about FACET_SAMPLE of them, scaled to `total` (approximate)."""
+        source = registered_source()
+        approximate = total > self.facet_exact_limit
+        counted = docs
+        if approximate:
+            threshold = int(_HASH_SPACE * self.facet_sample / total)
+            counted = docs.alias(
+                # The % operator, not Mod(): native on both vendors (SQLite's MOD() is a Python callback).
+                sample_hash=ExpressionWrapper(F("pk") * _HASH_MULTIPLIER % _HASH_SPACE, output_field=BigIntegerField())
+            ).filter(sample_hash__lt=threshold)
+        days = request.starts_within or FACET_STARTS_WITHIN_DEFAULT
+        flags = counted.aggregate(
+            sampled=Count("pk"),
+            free=Count("pk", filter=Q(fee=0)),
+            starts_within=Count("pk", filter=source.starting_within(today=today, days=days, document=DOCUMENT)),
+            open_seats=Count("pk", filter=source.with_open_seats(today=today, document=DOCUMENT)),
+        )
+        sampled = flags.pop("sampled")
+        if not sampled:
+            return {}, approximate
+        facets = {**self._facets(counted, type(request).FACETS), **flags}
+        if approximate:
+            facets = {name: _scaled(value, total / sampled) for name, value in facets.items()}
+        return facets, approximate
 
     @staticmethod
     def _facets(docs: QuerySet, names: Sequence[str]) -> dict[str, list[FacetValue]]:

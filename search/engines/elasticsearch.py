@@ -1,4 +1,8 @@
-"""The Elasticsearch 8 engine (elasticsearch.dsl): the same contract as the database engine.
+"""The search-server engine, Elasticsearch 8 or OpenSearch 2: the same contract as the database engine.
+
+The query, the mapping and the aggregations are built once with the DSL (elasticsearch.dsl) and sent as
+plain dicts by a thin client of the server's own kind (search/engines/clients.py); the answer is read back
+through the DSL's response classes. Only the client differs between the two servers.
 
 Text is indexed twice: the raw fields with Elasticsearch's built-in `cjk` analyzer (bigrams, no
 plugin needed), and the terms cut in Python (jieba words, pinyin, initials, characters) with the
@@ -8,21 +12,23 @@ mapped by a dynamic template); occurrences (a course's classes) are nested docum
 N days" and "open seats" are queries on dates relative to today. Facet labels are read from the database
 engine's facet table, which is always kept up to date.
 
-When the cluster cannot be reached the engine raises EngineUnavailable; the selector then answers
-from the database engine, which is always kept up to date. After a failure the cluster is left alone
-for a short while, so residents do not each wait for a timeout.
+When the server cannot answer — down at start or mid-request, slower than SEARCH_TIMEOUT, failing, or
+without our index — the engine raises EngineUnavailable; the selector then answers from the database
+engine, which is always kept up to date. After a failure the server is left alone for SEARCH_RETRY_AFTER
+seconds, so residents do not each wait for a timeout; status() tells the health endpoint what happened.
 """
 
 import datetime
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 
+from cachetools import TTLCache
 from django.conf import settings
 from django.utils import timezone
-from elasticsearch import ApiError, ConnectionError, ConnectionTimeout, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.dsl import (
     Boolean,
     Date,
@@ -38,7 +44,6 @@ from elasticsearch.dsl import (
     Text,
 )
 from elasticsearch.dsl import Document as DslDocument
-from elasticsearch.helpers import bulk
 
 from search.analysis import ParsedQuery, Term, document_terms
 from search.documents import Document
@@ -49,14 +54,14 @@ from search.engines.base import (
     EngineUnavailable,
     SearchEngine,
 )
-from search.models import SearchFacet
+from search.engines.clients import IndexMissing, SearchClient, search_client
+from search.models import SearchDocument, SearchFacet
 from search.query import FacetValue, SearchRequest, Sort
 
 logger = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = 30
+LABELS_SECONDS = 60
 TERM_FIELDS = {"title_terms": 10.0, "keyword_terms": 5.0, "summary_terms": 2.5, "body_terms": 1.0}
-UNREACHABLE = (ConnectionError, ConnectionTimeout, TransportError)
 FACET_SIZE = 100
 
 
@@ -200,45 +205,127 @@ class DocumentFacetedSearch(FacetedSearch):
         return search.query(scored)
 
 
+_labels: TTLCache = TTLCache(maxsize=20_000, ttl=LABELS_SECONDS)
+_labels_lock = threading.Lock()
+
+
+def facet_labels(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Labels of (facet, value) pairs as the database engine stored them (it is always kept up to date).
+
+    One indexed lookup per pair not seen in the last LABELS_SECONDS: a DISTINCT over every document's facet
+    rows took most of a broad search's time at 10k courses. A renamed category shows its new name within
+    that time (its courses are re-indexed anyway)."""
+    with _labels_lock:
+        known = {pair: _labels[pair] for pair in pairs if pair in _labels}
+    for facet, value in pairs - known.keys():
+        row = SearchFacet.objects.filter(facet=facet, value=value).values_list("label", flat=True).first()
+        known[(facet, value)] = row if row is not None else value
+        with _labels_lock:
+            _labels[(facet, value)] = known[(facet, value)]
+    return known
+
+
+def forget_facet_labels() -> None:
+    with _labels_lock:
+        _labels.clear()
+
+
 class ElasticsearchEngine(SearchEngine):
+    """One engine for both servers; `client` is the thin part that differs (made on first use, so a server
+    that is down when the site starts is simply tried again later)."""
+
     name = "elasticsearch"
 
-    def __init__(self, url: str, index: str):
-        self.url, self.index_name = url, index
-        self.client = Elasticsearch(url, request_timeout=3, max_retries=0, retry_on_timeout=False)
+    def __init__(self, url: str, index: str, *, flavour: str = "", timeout: float = 2.0, retry_after: float = 30):
+        self.url, self.index_name, self.flavour = url, index, flavour
+        self.timeout, self.retry_after = timeout, retry_after
+        self._client: SearchClient | None = None
         self._down_until = 0.0
         self._lock = threading.Lock()
         self._index_ready = False
+        self._bulk = threading.local()
+        self.last_failure: str = ""  # the type of the last error, for the health endpoint ("" when answering)
 
-    def _guard(self):
+    # --- The server -------------------------------------------------------------------------
+
+    @property
+    def client(self) -> SearchClient:
+        if self._client is None:
+            # Asks the server what it is unless SEARCH_ENGINE_FLAVOUR says; EngineUnavailable when it is down.
+            self._client = search_client(self.url, flavour=self.flavour, timeout=self.timeout)
+        return self._client
+
+    @contextmanager
+    def _answering(self, what: str) -> Iterator[None]:
+        """Run a request; when the server cannot answer, remember it, log it and raise EngineUnavailable."""
         if time.monotonic() < self._down_until:
-            raise EngineUnavailable(self.url)
+            raise EngineUnavailable(self.last_failure or "down")
+        try:
+            yield
+        except EngineUnavailable as exc:
+            self._down_until = time.monotonic() + self.retry_after
+            self._index_ready = False
+            self.last_failure = type(exc).__name__ if isinstance(exc, IndexMissing) else str(exc)
+            # The query text is never logged: it may contain a resident's name or phone number.
+            logger.error(
+                "search: the search server could not %s (%s); the database engine answers meanwhile",
+                what,
+                "index missing: run manage.py search_reindex" if isinstance(exc, IndexMissing) else exc,
+            )
+            raise
+        else:
+            self.last_failure = ""
 
-    def _failed(self, exc: Exception):
-        self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
-        # The query text is not logged: it may contain a resident's name or phone number.
-        logger.error(
-            "search: Elasticsearch at %s unreachable (%s); using the database engine", self.url, type(exc).__name__
-        )
-        raise EngineUnavailable(self.url) from exc
+    def status(self) -> dict:
+        """For /health: does the server answer now, and is our index there? (No URL: it may hold a password.)"""
+        try:
+            with self._answering("answer the health check"):
+                if not self.client.index_exists(self.index_name):
+                    raise IndexMissing(self.index_name)
+        except EngineUnavailable:
+            flavour = self._client.flavour if self._client else self.flavour
+            return {"ok": False, "flavour": flavour, "error": self.last_failure, "answering": "database"}
+        return {"ok": True, "flavour": self.client.flavour, "answering": "engine"}
 
-    def ensure_index(self):
+    def ensure_index(self) -> None:
         if self._index_ready:
             return
         with self._lock:
-            if not IndexedDocument._index.clone(name=self.index_name).exists(using=self.client):
-                IndexedDocument._index.clone(name=self.index_name).create(using=self.client)
+            if not self.client.index_exists(self.index_name):
+                self.client.create_index(self.index_name, IndexedDocument._index.clone(name=self.index_name).to_dict())
             self._index_ready = True
 
+    def clear(self) -> None:
+        self.client.delete_index(self.index_name)
+        self._index_ready = False
+
+    @contextmanager
+    def bulk_loading(self) -> Iterator[None]:
+        """A full re-index: no refresh and no replicas while documents pour in, one refresh at the end."""
+        with self._answering("prepare a re-index"):
+            self.ensure_index()
+            self.client.put_settings(self.index_name, {"refresh_interval": "-1", "number_of_replicas": 0})
+        self._bulk.active = True
+        try:
+            yield
+        finally:
+            self._bulk.active = False
+            # A server gone meanwhile is logged by _answering; updates after it refresh explicitly anyway.
+            with suppress(EngineUnavailable), self._answering("finish a re-index"):
+                self.client.put_settings(self.index_name, {"refresh_interval": None})
+                self.client.refresh(self.index_name)
+
+    # --- Indexing ---------------------------------------------------------------------------
+
     @staticmethod
-    def _document(document: Document) -> IndexedDocument:
+    def _document(document: Document, terms: dict[str, str] | None = None) -> IndexedDocument:
         return IndexedDocument(
             meta={"id": document.id},
             title=document.title,
             keywords=document.keywords,
             summary=document.summary,
             body=document.body,
-            **document_terms(document),
+            **(terms or document_terms(document)),
             **{name: [choice.value for choice in choices] for name, choices in document.facets.items()},
             fee=float(document.fee),
             free=not document.fee,
@@ -256,57 +343,59 @@ class ElasticsearchEngine(SearchEngine):
             ],
         )
 
+    def _refresh(self) -> bool:
+        # Visible to the next search at once, except inside a bulk load (refreshed once at its end).
+        return not getattr(self._bulk, "active", False)
+
+    @staticmethod
+    def _cut_terms(documents: Sequence[Document]) -> dict[int, dict[str, str]]:
+        """The terms the database engine has just stored for these documents (it is indexed first, in the same
+        batch or task), so jieba and pinyin — most of the time a re-index takes — run once, not twice."""
+        fields = list(TERM_FIELDS)
+        rows = SearchDocument.objects.filter(id__in=[d.id for d in documents]).values_list("id", *fields)
+        return {row[0]: dict(zip(fields, row[1:], strict=True)) for row in rows}
+
     def index(self, documents: Sequence[Document]) -> None:
-        self._guard()
-        try:
+        terms = self._cut_terms(documents)
+        actions = [
+            {**self._document(d, terms.get(d.id)).to_dict(include_meta=True), "_index": self.index_name}
+            for d in documents
+        ]
+        with self._answering("index documents"):
             self.ensure_index()
-            actions = ({**self._document(d).to_dict(include_meta=True), "_index": self.index_name} for d in documents)
-            bulk(self.client, actions, refresh="wait_for")
-        except UNREACHABLE as exc:
-            self._failed(exc)
+            self.client.bulk(actions, refresh=self._refresh())
 
     def remove(self, ids: Sequence[int]) -> None:
-        self._guard()
-        try:
-            for document_id in ids:
-                self.client.options(ignore_status=404).delete(
-                    index=self.index_name, id=str(document_id), refresh="wait_for"
-                )
-        except UNREACHABLE as exc:
-            self._failed(exc)
+        with self._answering("remove documents"):
+            self.client.delete(self.index_name, [str(pk) for pk in ids], refresh=self._refresh())
 
     def indexed_ids(self) -> set[int]:
-        self._guard()
-        try:
-            search = Search(using=self.client, index=self.index_name).source(False)
-            return {int(hit.meta.id) for hit in search.scan()}
-        except NotFoundError:
-            return set()
-        except UNREACHABLE as exc:
-            self._failed(exc)
+        with self._answering("list documents"):
+            return {int(pk) for pk in self.client.scan_ids(self.index_name)}
 
-    def clear(self) -> None:
-        self.client.options(ignore_status=404).indices.delete(index=self.index_name)
-        self._index_ready = False
+    # --- Searching --------------------------------------------------------------------------
+
+    def _execute(self, faceted: DocumentFacetedSearch, search: Search):
+        with self._answering("search"):
+            raw = self.client.search(self.index_name, search.to_dict())
+        response = search._response_class(search, raw)  # the DSL's FacetedResponse reads hits and facets
+        response._faceted_search = faceted
+        return response
+
+    def _faceted(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool) -> DocumentFacetedSearch:
+        return DocumentFacetedSearch(
+            parsed=parsed, match_any=match_any, request=request, using=None, index=self.index_name
+        )
 
     def count(self, request: SearchRequest, parsed: ParsedQuery) -> int:
-        self._guard()
-        faceted = DocumentFacetedSearch(
-            parsed=parsed, match_any=False, request=request, using=self.client, index=self.index_name
-        )
-        try:
-            return faceted._s.extra(size=0, track_total_hits=True).execute().hits.total.value
-        except NotFoundError:
-            return 0
-        except UNREACHABLE as exc:
-            self._failed(exc)
+        faceted = self._faceted(request, parsed, match_any=False)
+        search = faceted._s.extra(size=0, track_total_hits=True)
+        search.aggs._params.pop("aggs", None)  # a count needs no facets
+        return self._execute(faceted, search).hits.total.value
 
     def search(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool = False) -> EngineResult:
-        self._guard()
-        faceted = DocumentFacetedSearch(
-            parsed=parsed, match_any=match_any, request=request, using=self.client, index=self.index_name
-        )
-        search = faceted._s  # built by FacetedSearch: query, post-filters and facet aggregations
+        faceted = self._faceted(request, parsed, match_any=match_any)
+        search = faceted._s  # built by FacetedSearch: query, filters and facet aggregations
         if request.sort == Sort.NEWEST:
             search = search.sort({"published_at": {"order": "desc", "missing": "_last"}}, "_score")
         elif request.sort == Sort.SOONEST or not parsed:
@@ -322,35 +411,22 @@ class ElasticsearchEngine(SearchEngine):
                 },
                 "_score",
             )
+        if not request.with_facets:
+            search.aggs._params.pop("aggs", None)
         start = (request.page - 1) * request.page_size
-        faceted._s = search[start : start + request.page_size].source(False).extra(track_total_hits=True)
-        try:
-            response = faceted.execute()
-        except NotFoundError:
-            return EngineResult(ranked=[], total=0)
-        except UNREACHABLE as exc:
-            self._failed(exc)
-        except ApiError:
-            raise
+        search = search[start : start + request.page_size].source(False).extra(track_total_hits=True)
+        response = self._execute(faceted, search)
         ranked = [(int(hit.meta.id), float(hit.meta.score or 0)) for hit in response]
-        total = response.hits.total.value
         return EngineResult(
             ranked=ranked,
-            total=total,
+            total=response.hits.total.value,
             facets=self._facets(response, type(request).FACETS) if request.with_facets else {},
         )
 
     @staticmethod
     def _facets(response, names) -> dict:
         counted = {name: [(str(key), count) for key, count, _selected in response.facets[name]] for name in names}
-        # Labels as the database engine stored them (it is always kept up to date): one query for all.
-        keys = {value for values in counted.values() for value, _ in values}
-        labels = {
-            (facet, value): label
-            for facet, value, label in SearchFacet.objects.filter(facet__in=names, value__in=keys)
-            .values_list("facet", "value", "label")
-            .distinct()
-        }
+        labels = facet_labels({(name, value) for name, values in counted.items() for value, _ in values})
         facets: dict = {
             name: [
                 FacetValue(value=value, label=labels.get((name, value), value), count=count) for value, count in values
@@ -363,9 +439,15 @@ class ElasticsearchEngine(SearchEngine):
 
 
 @lru_cache(maxsize=4)
-def _engine(url: str, index: str) -> ElasticsearchEngine:
-    return ElasticsearchEngine(url, index)
+def _engine(url: str, index: str, flavour: str, timeout: float, retry_after: float) -> ElasticsearchEngine:
+    return ElasticsearchEngine(url, index, flavour=flavour, timeout=timeout, retry_after=retry_after)
 
 
 def elasticsearch_engine(url: str) -> ElasticsearchEngine:
-    return _engine(url, getattr(settings, "ELASTICSEARCH_INDEX", "jizhou-courses"))
+    return _engine(
+        url,
+        getattr(settings, "ELASTICSEARCH_INDEX", "jizhou-courses"),
+        getattr(settings, "SEARCH_ENGINE_FLAVOUR", ""),
+        float(getattr(settings, "SEARCH_TIMEOUT", 2.0)),
+        float(getattr(settings, "SEARCH_RETRY_AFTER", 30)),
+    )

@@ -5,6 +5,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from community.models import HomePage
 from courses.models import CourseIndexPage, CoursePage, ProviderPage
+from media.models import LessonPage
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -22,7 +23,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
 
     def test_course_is_a_leaf_under_a_school(self):
         self.assertAllowedParentPageTypes(CoursePage, {ProviderPage})
-        self.assertAllowedSubpageTypes(CoursePage, set())
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})  # only online lessons (media) go under a course
 
     def test_courses_cannot_be_created_outside_a_school(self):
         self.assertCanNotCreateAt(CourseIndexPage, CoursePage)

@@ -20,7 +20,8 @@ VARIABLES = [
     "DJANGO_HTTPS", "EMAIL_BACKEND", "DEFAULT_FROM_EMAIL", "SMS_BACKEND", "SMS_GATEWAY_URL", "SMS_GATEWAY_KEY",
     "SMS_SIGN_NAME", "SMS_FILE_PATH", "XAPI_LRS_URL", "XAPI_LRS_USERNAME", "XAPI_LRS_PASSWORD", "XAPI_LRS_TIMEOUT",
     "XAPI_RETRY_BACKOFF", "SITE_URL", "WAGTAILADMIN_BASE_URL", "CJK_FONT_PATH", "JIZHOU_VAR_DIR", "LOG_LEVEL",
-    "TRUSTED_PROXIES",
+    "TRUSTED_PROXIES", "SEARCH_URL", "SEARCH_ENGINE_FLAVOUR", "SEARCH_TIMEOUT", "SEARCH_RETRY_AFTER",
+    "SEARCH_INDEX_RETRY_FACTOR",
 ]  # fmt: skip
 SECRET = "test-only-" + "x9Qm2LpR7vTz4KcW8bNd3HfJ6sYa1GeU5oPi0XrVkCwMnBqEtZjS"
 
@@ -57,6 +58,7 @@ def test_embedded_defaults(read):
     assert s["CACHES"]["renditions"]["BACKEND"].endswith("LocMemCache")
     assert s["CELERY_TASK_ALWAYS_EAGER"] is True and s["CELERY_RESULT_BACKEND"] is None
     assert s["ELASTICSEARCH_URL"] == "" and s["ELASTICSEARCH_INDEX"] == "jizhou-courses"
+    assert s["SEARCH_URL"] == "" and s["SEARCH_ENGINE_FLAVOUR"] == "" and s["SEARCH_TIMEOUT"] == 2.0
     assert s["HTTPS"] is False and s["SESSION_COOKIE_SECURE"] is False and s["SECURE_HSTS_SECONDS"] == 0
     assert s["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert s["SMS_BACKEND"] == "accounts.sms.ConsoleSmsBackend" and s["SMS_SIGN_NAME"] == "蓟州终身学习网"

@@ -108,12 +108,12 @@ def test_qr_check_in_records_hours_and_a_statement(make_course, learner):
 def test_summary_runs_a_fixed_number_of_queries(
     completed, make_course, learner, staff_a, attend, centre, django_assert_num_queries
 ):
-    # rules, ledger, recognitions, conversion, certificates, and one per registered source (enrolment)
-    with django_assert_num_queries(6):
+    # rules, ledger, recognitions, conversion, certificates, and one per registered source (enrolment, media)
+    with django_assert_num_queries(7):
         learning_summary(learner)
     more = make_course(title="书法入门", category="书法", meetings=2)
     attend(enrolment_create(learner=learner, course_class_id=more.pk), by=staff_a)
     _lesson(learner, occurred_at=timezone.now() - datetime.timedelta(days=400))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         summary = learning_summary(learner)
     assert summary.meetings_attended == 6 and len(summary.activities) == 2

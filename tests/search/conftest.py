@@ -1,9 +1,16 @@
+import os
+import uuid
+
 import pytest
 
 from accounts.models import Audience
 from courses.models import Category
 from places.models import Town, Venue
+from search.engines import configured_engine
+from search.engines.elasticsearch import forget_facet_labels
 from tests.factories import course_class, course_page
+
+from .engine_node import SearchNode
 
 
 @pytest.fixture
@@ -86,23 +93,48 @@ def small_catalogue(tree, indexed):
 ENGINES = ["database", "elasticsearch"]
 
 
+@pytest.fixture(scope="session")
+def search_server_url(tmp_path_factory):
+    """A real search server for the whole run: SEARCH_URL / ELASTICSEARCH_URL when given (Elasticsearch 8 or
+    OpenSearch 2), else an OpenSearch node this run starts once and stops at the end."""
+    url = os.environ.get("SEARCH_URL") or os.environ.get("ELASTICSEARCH_URL")
+    if url:
+        yield url.rstrip("/")
+        return
+    node = SearchNode(home=tmp_path_factory.mktemp("search-node")).start()
+    try:
+        yield node.url
+    finally:
+        node.stop()
+
+
+@pytest.fixture(scope="session")
+def search_index_name():
+    # Unique per run: two runs (SQLite and PostgreSQL in CI, or a developer's) may share one server.
+    return f"test-jizhou-courses-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def search_server(settings, search_server_url, search_index_name):
+    """The search-server engine, configured for this test on an empty index (removed again afterwards:
+    document ids are reused between tests)."""
+    settings.SEARCH_URL, settings.ELASTICSEARCH_URL = search_server_url, ""
+    settings.ELASTICSEARCH_INDEX = search_index_name
+    # A node just started on a busy machine may take seconds to answer its first searches: no fallback here
+    # (timeouts are tested on their own, in test_engine_faults.py).
+    settings.SEARCH_TIMEOUT = 30
+    forget_facet_labels()  # facet values (slugs) are reused between tests with other labels
+    engine = configured_engine()
+    yield engine
+    engine.clear()
+
+
 @pytest.fixture(params=ENGINES)
 def engine(request, settings):
     """Every behavioural test runs on each engine: the database engine (SQLite or PostgreSQL, per
-    DATABASE_URL) always; Elasticsearch only when ELASTICSEARCH_URL points at a cluster."""
-    import os
-    import uuid
-
+    DATABASE_URL) and the search server (a real OpenSearch node, or the server SEARCH_URL names)."""
     if request.param == "database":
-        settings.ELASTICSEARCH_URL = ""
-        yield "database"
-        return
-    url = os.environ.get("ELASTICSEARCH_URL", "")
-    if not url:
-        pytest.skip("Elasticsearch contract tests run when ELASTICSEARCH_URL is set")
-    settings.ELASTICSEARCH_URL = url
-    settings.ELASTICSEARCH_INDEX = f"test-jizhou-courses-{uuid.uuid4().hex[:8]}"
-    from search.engines import configured_engine
-
-    yield "elasticsearch"
-    configured_engine().clear()
+        settings.SEARCH_URL = settings.ELASTICSEARCH_URL = ""
+        return "database"
+    request.getfixturevalue("search_server")
+    return "elasticsearch"

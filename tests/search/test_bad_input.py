@@ -42,7 +42,7 @@ BAD = [
 
 @pytest.fixture(autouse=True)
 def database_engine(settings):
-    settings.ELASTICSEARCH_URL = ""
+    settings.SEARCH_URL = settings.ELASTICSEARCH_URL = ""
 
 
 @pytest.mark.parametrize("query", BAD)

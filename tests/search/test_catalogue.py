@@ -9,7 +9,7 @@ from courses.search import CourseSearch, catalogue_page, catalogue_search_from_q
 
 @pytest.fixture(autouse=True)
 def database_engine(settings):
-    settings.ELASTICSEARCH_URL = ""
+    settings.SEARCH_URL = settings.ELASTICSEARCH_URL = ""
 
 
 def test_provider_filter_and_words(small_catalogue, tree):

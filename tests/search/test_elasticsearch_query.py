@@ -1,21 +1,21 @@
-"""The Elasticsearch request our engine builds (no cluster needed to build it; the contract suite in
-test_behaviour.py runs it against a cluster when ELASTICSEARCH_URL is set)."""
+"""The request our search-server engine builds, once, for both clients (no server needed to build it; the
+contract suite in test_behaviour.py runs it against a real node)."""
 
 import json
 
 from courses.search import CourseSearch
 from search.analysis import parse_query
-from search.engines.elasticsearch import DocumentFacetedSearch, ElasticsearchEngine, IndexedDocument
+from search.engines.elasticsearch import (
+    DocumentFacetedSearch,
+    ElasticsearchEngine,
+    IndexedDocument,
+    forget_facet_labels,
+)
 
 
 def build(q, **filters):
-    engine = ElasticsearchEngine("http://127.0.0.1:9", "test-index")
     faceted = DocumentFacetedSearch(
-        parsed=parse_query(q),
-        match_any=False,
-        request=CourseSearch(q=q, **filters),
-        using=engine.client,
-        index="test-index",
+        parsed=parse_query(q), match_any=False, request=CourseSearch(q=q, **filters), using=None, index="test-index"
     )
     return faceted._s.to_dict()
 
@@ -77,6 +77,7 @@ def test_facet_labels_come_from_the_database_engine(db):
 
     from search.models import SearchDocument, SearchFacet
 
+    forget_facet_labels()
     SearchDocument.objects.create(id=1, title="梨树")
     SearchFacet.objects.create(document_id=1, facet="category", value="nong-ye-ji-shu", label="农业技术")
     response = SimpleNamespace(

@@ -76,7 +76,7 @@ class LessonSearch(SearchRequest):
 
 @pytest.fixture
 def lessons(db, monkeypatch, settings):
-    settings.ELASTICSEARCH_URL = ""
+    settings.SEARCH_URL = settings.ELASTICSEARCH_URL = ""
     source = LessonSource()
     monkeypatch.setattr(registry, "_source", source)
     return source

@@ -7,7 +7,7 @@ from tests.factories import course_page
 
 @pytest.fixture(autouse=True)
 def database_engine(settings):
-    settings.ELASTICSEARCH_URL = ""
+    settings.SEARCH_URL = settings.ELASTICSEARCH_URL = ""
 
 
 def test_search_page_shows_ranked_highlighted_results(client, small_catalogue):

@@ -36,6 +36,7 @@ from wagtail.models import (
 from accounts.models import Audience, User
 from courses.models import Category, CourseClass
 from enrolment.models import Attendance, Enrolment, Meeting, PhoneReveal
+from media.models import LessonMedia, LessonProgress, LessonViewing, MediaRendition
 from records.models import Certificate, Recognition
 from tests.security.world import PERSONAS, World, build_world
 
@@ -72,6 +73,9 @@ RULES: list[tuple[str, str]] = [
     # Learning records, certificates, the credit bank.
     (r"^records:(my_learning|transcript_pdf|my_statements|my_data|my_data_export|my_account_delete)$", "learner"),
     (r"^api:(my_record|my_statements)$", "api_learner"),
+    # Online lessons: public reads of live lessons; opening a viewing and reporting progress as oneself.
+    (r"^api:(course_lessons_list|lesson_detail)$", "api_public"),
+    (r"^api:(viewing_create|progress_create)$", "api_learner"),
     (r"^records:(certificate_lookup|certificate_verify)$|^api:certificate_verify$", "public"),
     (r"^records:(certificate_revoke|certificate_pdf)$", "certificate_school"),
     (r"^records:(recognitions|recognition_decide|recognition_evidence)$", "credit_bank"),
@@ -112,6 +116,8 @@ RULES: list[tuple[str, str]] = [
     # Images and documents, each school in its own collection.
     (r"^(wagtailimages|wagtailimages_chooser|wagtailadmin_api:images):", "images"),
     (r"^(wagtaildocs|wagtaildocs_chooser|wagtailadmin_api:documents):", "documents"),
+    # Lesson video/audio (wagtailmedia's views, media's processing page and original download), the same way.
+    (r"^wagtailmedia:|^lesson_media_(processing|retry|original|usage)$", "lesson_media"),
     # Snippets the centre curates, and their choosers (used inside page forms).
     (r"^wagtailsnippets:index$", "snippets_index"),
     (r"^wagtailsnippets_(courses_category|accounts_audience|places_town|places_venue):", "snippets_centre"),
@@ -282,6 +288,41 @@ CASES: list[Case] = [
         NOBODY,
         method="post",
         data=lambda w: {"phone": w.users["resident"].phone, "password": "wrong-password"},
+        kwargs={"content_type": "application/json"},
+    ),
+    Case(
+        "api_public",
+        "lessons of a live course",
+        lambda w: f"/api/v1/courses/{w.course_a.pk}/lessons",
+        ALL,
+        secret=lambda w: "甲校草稿线上课",
+    ),
+    Case("api_public", "live lesson", lambda w: f"/api/v1/lessons/{w.lesson_a.pk}", ALL),
+    Case("api_public", "draft lesson", lambda w: f"/api/v1/lessons/{w.lesson_draft_a.pk}", NOBODY),
+    Case(
+        "api_learner",
+        "open a viewing of a live lesson",
+        lambda w: f"/api/v1/lessons/{w.lesson_a.pk}/viewings",
+        LOGGED_IN,
+        method="post",
+        write=True,
+        ok=(201,),
+    ),
+    Case(
+        "api_learner",
+        "open a viewing of a draft lesson",
+        lambda w: f"/api/v1/lessons/{w.lesson_draft_a.pk}/viewings",
+        NOBODY,
+        method="post",
+    ),
+    Case(
+        "api_learner",
+        "report progress on the resident's viewing",
+        lambda w: f"/api/v1/lessons/{w.lesson_a.pk}/progress",
+        frozenset({"resident"}),
+        method="post",
+        write=True,
+        data=lambda w: {"viewing": str(w.viewing_a.pk), "segments": [[0, 5]], "position": 5},
         kwargs={"content_type": "application/json"},
     ),
     Case(
@@ -917,6 +958,87 @@ CASES: list[Case] = [
         lambda w: reverse("wagtaildocs_chooser:chosen", args=(w.doc_b.pk,)),
         SCHOOL_B,
     ),
+    # Lesson video/audio: a school's staff manage their own collection's (delete counts as change, as for images).
+    Case(
+        "lesson_media",
+        "media index",
+        lambda w: reverse("wagtailmedia:index"),
+        STAFF,
+        secret=lambda w: "乙校音视频",
+        may_see=SCHOOL_B,
+    ),
+    Case("lesson_media", "add media form", lambda w: reverse("wagtailmedia:add", args=("video",)), STAFF),
+    Case(
+        "lesson_media", "edit school B's media", lambda w: reverse("wagtailmedia:edit", args=(w.media_b.pk,)), SCHOOL_B
+    ),
+    Case(
+        "lesson_media",
+        "delete school B's media (POST)",
+        lambda w: reverse("wagtailmedia:delete", args=(w.media_b.pk,)),
+        SCHOOL_B,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "lesson_media",
+        "usage of school B's media",
+        lambda w: reverse("wagtailmedia:media_usage", args=(w.media_b.pk,)),
+        SCHOOL_B,
+    ),
+    Case(
+        "lesson_media",
+        "media chooser",
+        lambda w: reverse("wagtailmedia:chooser"),
+        ADMIN,
+        secret=lambda w: "乙校音视频",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "lesson_media",
+        "video chooser",
+        lambda w: reverse("wagtailmedia:chooser_typed", args=("video",)),
+        ADMIN,
+        secret=lambda w: "乙校音视频",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "lesson_media",
+        "choose school B's media",
+        lambda w: reverse("wagtailmedia:media_chosen", args=(w.media_b.pk,)),
+        SCHOOL_B,
+    ),
+    Case(
+        "lesson_media",
+        "chooser upload with no file (POST)",
+        lambda w: reverse("wagtailmedia:chooser_upload", args=("video",)),
+        STAFF,
+        method="post",
+        data=lambda w: {"media-chooser-upload-title": "x"},
+    ),
+    Case(
+        "lesson_media",
+        "processing page",
+        lambda w: reverse("lesson_media_processing"),
+        STAFF,
+        secret=lambda w: "乙校音视频",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "lesson_media",
+        "retry school B's failed rendition (POST)",
+        lambda w: reverse("lesson_media_retry", args=(w.media_b.pk,)),
+        SCHOOL_B,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "lesson_media",
+        "download school B's original",
+        lambda w: reverse("lesson_media_original", args=(w.media_b.pk,)),
+        SCHOOL_B,
+    ),
     # Snippets --------------------------------------------------------------------------------------------------
     # The centre reaches its snippets through the 课程数据 menu; the bare index is for administrators.
     Case("snippets_index", "snippet index", lambda w: reverse("wagtailsnippets:index"), NOBODY),
@@ -1053,6 +1175,10 @@ def _images_and_documents():
         list(Image.objects.order_by("pk").values_list("pk", "title", "collection_id")),
         list(Document.objects.order_by("pk").values_list("pk", "title", "collection_id")),
         list(Group.objects.order_by("pk").values_list("pk", "name")),
+        list(LessonMedia.objects.order_by("pk").values_list("pk", "title", "collection_id", "status")),
+        list(LessonProgress.objects.order_by("pk").values_list("pk", "unique_seconds", "position")),
+        list(LessonViewing.objects.order_by("pk").values_list("pk", "last_report_at")),
+        list(MediaRendition.objects.order_by("pk").values_list("pk", "status")),
     )
 
 

@@ -23,9 +23,12 @@ from accounts import roles
 from enrolment.models import Enrolment, Meeting
 from enrolment.selectors import enrolment_completion
 from enrolment.services import attendance_roll_call, enrolment_complete, enrolment_create
+from media.models import LessonMedia, MediaRendition
+from media.progress_services import viewing_start
 from publishing.services import provider_collection_of, provider_group_of, provider_staff_add
 from records.services import certificate_issue, recognition_create
 from tests.factories import UserFactory, course_class, course_page, provider_page, site_tree
+from tests.media.lessons import lesson_page, ready_media
 
 PERSONAS = ("anonymous", "resident", "teacher", "staff_a", "staff_b", "centre")
 
@@ -55,6 +58,10 @@ class World:
     certificate_b: object
     recognition: object
     users: dict
+    media_b: object = None  # lesson video in school B's collection, one rendition failed
+    lesson_a: object = None  # live online lesson under course_a, its media ready
+    lesson_draft_a: object = None  # online lesson under course_a, never published
+    viewing_a: object = None  # the resident watching lesson_a
 
     def client(self, persona: str) -> Client:
         client = Client()
@@ -128,7 +135,23 @@ def build_world() -> World:
     doc_b = Document.objects.create(
         title="乙校文件", file=ContentFile(b"school b", name="b.txt"), collection=collection_b
     )
+    media_b = LessonMedia.objects.create(
+        title="乙校音视频",
+        file=ContentFile(b"school b media", name="b.mp4"),
+        type="video",
+        collection=collection_b,
+        status=LessonMedia.Status.FAILED,
+    )
+    MediaRendition.objects.create(media=media_b, kind="mp4_360", status=MediaRendition.Status.FAILED)
+    # Online lessons under course A: one live and playable, one draft (media's lesson and progress routes).
+    lesson_a = lesson_page(course_a, ready_media(title="甲校线上课"), title="甲校线上课")
+    lesson_draft_a = lesson_page(course_a, ready_media(title="甲校草稿线上课"), title="甲校草稿线上课", publish=False)
+    viewing_a = viewing_start(learner=resident, lesson_id=lesson_a.pk)
     return World(
+        lesson_a=lesson_a,
+        lesson_draft_a=lesson_draft_a,
+        viewing_a=viewing_a,
+        media_b=media_b,
         home=home,
         catalogue=catalogue,
         school_a=school_a,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.importing import ImportFileError, import_courses
+from courses.importing import ImportFileError, form_word_note, import_courses
 
 
 class Command(BaseCommand):
@@ -32,6 +32,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc))
         for error in report.errors:
             self.stderr.write(str(error))
+        for row in report.valid:
+            if row.form_word:
+                self.stdout.write(form_word_note(row))
         if report.errors and not skip_bad_rows and not dry_run:
             raise CommandError(
                 f"{len(report.errors)} 行有错误，未导入任何课程。改正后重试，或加 --skip-bad-rows 跳过这些行。"
