@@ -4,7 +4,9 @@ ApiErrorOut is that shape as a schema: every operation of the OpenAPI document d
 it can give (jizhou.api adds 400/422/429 everywhere, 401/403 where a login is needed, 404 where an id is).
 """
 
-from ninja import Schema
+from typing import Annotated
+
+from ninja import Path, Schema
 
 
 class ApiError(Exception):
@@ -51,3 +53,8 @@ def declare_error_responses(openapi: dict) -> dict:
                 if int(status) >= 400:  # the routers' own error schemas are this one without `errors`
                     response["content"] = body
     return openapi
+
+
+# An id in a URL path: a database key, which SQLite keeps in 64 bits. A larger number is not "not found" but a
+# request no client of ours makes: 422, declared, instead of the database driver's OverflowError (a 500).
+ObjectId = Annotated[int, Path(ge=1, le=2**63 - 1)]

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from accounts.api_auth import api_auth
-from core.api_errors import ApiError
+from core.api_errors import ApiError, ObjectId
 from courses.models import CourseClass
 from enrolment.models import Enrolment
 from enrolment.selectors import learner_enrolments, waitlist_length, waitlist_position
@@ -80,7 +80,7 @@ def _enrolment_out(enrolment: Enrolment, position: int | None) -> dict:
 
 
 @router.get("/classes/{class_id}", response={200: ClassOut, 404: ErrorOut}, auth=None, summary="班次与余位")
-def class_detail(request: HttpRequest, class_id: int):
+def class_detail(request: HttpRequest, class_id: ObjectId):
     course_class = (
         CourseClass.objects.select_related("course", "venue__town").filter(pk=class_id, course__live=True).first()
     )
@@ -107,7 +107,7 @@ def class_detail(request: HttpRequest, class_id: int):
 @router.post(
     "/classes/{class_id}/enrolments", response={201: EnrolmentCreatedOut, **ERRORS}, auth=api_auth, summary="报名"
 )
-def enrolment_create_view(request: HttpRequest, class_id: int):
+def enrolment_create_view(request: HttpRequest, class_id: ObjectId):
     try:
         enrolment = enrolment_create(learner=request.auth, course_class_id=class_id)
     except EnrolmentRefused as error:
@@ -118,7 +118,7 @@ def enrolment_create_view(request: HttpRequest, class_id: int):
 
 
 @router.delete("/enrolments/{enrolment_id}", response={200: EnrolmentOut, **ERRORS}, auth=api_auth, summary="取消报名")
-def enrolment_cancel_view(request: HttpRequest, enrolment_id: int):
+def enrolment_cancel_view(request: HttpRequest, enrolment_id: ObjectId):
     try:
         enrolment = enrolment_cancel(enrolment_id=enrolment_id, by=request.auth)
     except EnrolmentRefused as error:
@@ -129,7 +129,7 @@ def enrolment_cancel_view(request: HttpRequest, enrolment_id: int):
 @router.post(
     "/enrolments/{enrolment_id}/complete", response={200: EnrolmentOut, **ERRORS}, auth=api_auth, summary="确认结业"
 )
-def enrolment_complete_view(request: HttpRequest, enrolment_id: int):
+def enrolment_complete_view(request: HttpRequest, enrolment_id: ObjectId):
     try:
         enrolment = enrolment_complete(enrolment_id=enrolment_id, by=request.auth)
     except EnrolmentRefused as error:

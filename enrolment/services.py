@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.queueing import queue_on_commit
 from courses.models import CourseClass
+from courses.search_index import course_index_queue
 from enrolment.checkin import checkin_code_state, checkin_window
 from enrolment.models import (
     ACTIVE_STATUSES,
@@ -54,6 +55,13 @@ def _lock_class(course_class_id: int, *, lock: bool = True) -> CourseClass:
         return rows.select_related("course__category").get(pk=course_class_id, course__live=True)
     except (CourseClass.DoesNotExist, ValueError, TypeError):
         raise EnrolmentRefused("not_found", _("没有找到这个班次。"))
+
+
+def _seats_open_changed(course_class: CourseClass) -> None:
+    """The class just filled up or has a seat again: a search engine that filters on "有空余名额" holds a copy of
+    the seats left, so the course is re-indexed after commit. Only on these changes, not on every enrolment:
+    results show seat counts read from the database when they are rendered."""
+    course_index_queue(course_ids=[course_class.course_id])
 
 
 def _take_arrival(course_class: CourseClass, *, seat: bool) -> int:
@@ -99,6 +107,8 @@ def enrolment_create(*, learner: User, course_class_id: int, today: datetime.dat
             else:
                 status, seat = EnrolmentStatus.WAITLISTED, False
             arrival = _take_arrival(course_class, seat=seat)
+            if seat and course_class.seats_taken >= course_class.capacity:
+                _seats_open_changed(course_class)
             enrolment = Enrolment.objects.create(
                 learner=learner, course_class=course_class, status=status, holds_seat=seat, arrival=arrival
             )
@@ -163,6 +173,8 @@ def enrolment_cancel(*, enrolment_id: int, by: User, today: datetime.date | None
             promoted = [] if course_class.has_started(today) else _promote_waitlisted(course_class, seats=1)
             if not promoted:
                 CourseClass.objects.filter(pk=course_class.pk).update(seats_taken=F("seats_taken") - 1)
+                if course_class.seats_taken >= course_class.capacity:
+                    _seats_open_changed(course_class)
         return enrolment
 
 
@@ -202,6 +214,8 @@ def class_fill_from_waitlist(*, course_class_id: int, today: datetime.date | Non
         promoted = _promote_waitlisted(course_class, seats=free)
         if promoted:
             CourseClass.objects.filter(pk=course_class.pk).update(seats_taken=F("seats_taken") + len(promoted))
+            if len(promoted) >= free:
+                _seats_open_changed(course_class)
         return promoted
 
 
@@ -403,3 +417,4 @@ def learner_enrolments_release(*, user: User) -> None:
                 CourseClass.objects.select_for_update().filter(pk=enrolment.course_class_id).update(
                     seats_taken=F("seats_taken") - 1
                 )
+                _seats_open_changed(enrolment.course_class)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from accounts.api_auth import BearerTokenAuth, api_auth
-from core.api_errors import ApiError
+from core.api_errors import ApiError, ObjectId
 from courses.models import CoursePage
 from media.lesson_selectors import (
     course_lesson_list,
@@ -125,7 +125,7 @@ def _refuse(error: ProgressRefused):
     auth=None,
     summary="课程的线上课（按顺序）",
 )
-def course_lessons_list(request: HttpRequest, course_id: int):
+def course_lessons_list(request: HttpRequest, course_id: ObjectId):
     course = CoursePage.objects.live().filter(pk=course_id).first()
     if course is None:
         raise ApiError(404, "not_found", "没有找到这门课程。")
@@ -170,7 +170,7 @@ def _lesson_out(lesson: LessonPage, user) -> dict:
 
 
 @router.get("/lessons/{lesson_id}", response={200: LessonOut, 404: ErrorOut}, auth=None, summary="一节线上课")
-def lesson_detail(request: HttpRequest, lesson_id: int):
+def lesson_detail(request: HttpRequest, lesson_id: ObjectId):
     lesson = lesson_for_learner(lesson_id)
     if lesson is None:
         raise ApiError(404, "not_found", "没有找到这节课。")
@@ -178,7 +178,7 @@ def lesson_detail(request: HttpRequest, lesson_id: int):
 
 
 @router.post("/lessons/{lesson_id}/viewings", response={201: ViewingOut, **ERRORS}, auth=api_auth, summary="开始观看")
-def viewing_create(request: HttpRequest, lesson_id: int):
+def viewing_create(request: HttpRequest, lesson_id: ObjectId):
     try:
         viewing = viewing_start(learner=request.auth, lesson_id=lesson_id)
     except ProgressRefused as error:
@@ -190,7 +190,7 @@ def viewing_create(request: HttpRequest, lesson_id: int):
 @router.post(
     "/lessons/{lesson_id}/progress", response={200: ProgressOut, **ERRORS}, auth=api_auth, summary="报告观看进度"
 )
-def progress_create(request: HttpRequest, lesson_id: int, body: ProgressIn):
+def progress_create(request: HttpRequest, lesson_id: ObjectId, body: ProgressIn):
     seek = (body.seek_from, body.seek_to) if body.seek_from is not None and body.seek_to is not None else None
     try:
         result = progress_report(

@@ -52,7 +52,11 @@ class ProbeResult:
 
 def _run(args: list[str], timeout: int = PROBE_TIMEOUT_SECONDS) -> subprocess.CompletedProcess:
     # An argument list from our own settings and a path we chose, never a shell: nothing to inject into.
-    return subprocess.run(args, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)  # noqa: S603
+    try:
+        return subprocess.run(args, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)  # noqa: S603
+    except FileNotFoundError:
+        # A server without the Debian package: every upload would fail, so say what is missing instead of a 500.
+        raise MediaRefused("tools_missing", _("服务器还没有安装 ffmpeg，暂时不能上传音视频，请联系管理员。")) from None
 
 
 def _input(path: str, demuxer: str | None) -> list[str]:

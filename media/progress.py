@@ -15,6 +15,9 @@ Segment = tuple[float, float]
 MAX_SPEED = 1.5
 # Slack on the real-time cap: network delay and the player's own timer granularity (seconds).
 CAP_TOLERANCE_SECONDS = 5.0
+# A playing player reports at least every 30 s (player.js HEARTBEAT_MS); a browser may slow the timers of a hidden
+# tab to once a minute. Real time beyond this since a viewing's previous report was not spent playing.
+MAX_REPORT_GAP_SECONDS = 120.0
 # More segments than this in one report is not something a player produces (it merges as it goes).
 MAX_SEGMENTS_PER_REPORT = 200
 # Stored segments are kept merged; rounding to milliseconds keeps the stored list small and stable.

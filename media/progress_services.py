@@ -3,9 +3,9 @@
 A report carries the viewing's played segments (cumulative since it opened), the playhead and what just happened
 (a heartbeat, play, pause, seek, end, leaving the page). Under the learner's LessonProgress row lock (two tabs
 are serialised, neither loses the other's segments) the segments are checked, clamped to the lesson, and only
-what real time allows is credited (media.progress: new seconds ≤ seconds since the viewing's previous report
-× 1.5 + 5 s). The merged unique seconds become hours in the learner's record (one entry per lesson, set, not
-added: reporting again changes nothing); the lesson completes at its threshold, and the course's online part
+what real time allows is credited (see progress_report: neither seeking, nor a tab left paused, nor reporting
+often earns anything). The merged unique seconds become hours in the learner's record (one entry per lesson, set,
+not added: reporting again changes nothing); the lesson completes at its threshold, and the course's online part
 when all its live lessons are complete (records.services.learning_completed: the certificate).
 
 xAPI Video Profile statements go to the records outbox on events only — initialized when a viewing opens, played,
@@ -182,15 +182,25 @@ def progress_report(
         if viewing is None:  # another learner's viewing, another lesson's, or made up: all look the same
             raise ProgressRefused("viewing_not_found", _("没有找到这次观看，请刷新页面后重试。"))
         now = now or timezone.now()
-        elapsed = (now - (viewing.last_report_at or viewing.started_at)).total_seconds()
+        elapsed = (now - viewing.started_at).total_seconds()
 
         reported = segs.clamp(reported, duration)
         known = [tuple(s) for s in progress.segments]
-        taken = segs.take_new(known, reported, segs.allowance(elapsed))
-        merged = segs.merge(known + taken)
-        # The viewing's own record (played-segments in its statements): what it played that is now credited.
+        # The viewing's own record (played-segments in its statements): what it played, known before or credited.
         already = segs.subtract(reported, segs.subtract(reported, known))
-        viewing.segments = segs.as_lists(segs.merge([tuple(s) for s in viewing.segments] + already + taken))
+        played = segs.merge([tuple(s) for s in viewing.segments] + already)
+        # Two caps. Cumulative over the viewing (real time since it opened, less what it has played): otherwise
+        # each report would bring its own tolerance, and reporting often would earn time. And per report, real
+        # time since the previous one but no more than a playing player's gap between reports: a tab left paused
+        # for an hour has not earned an hour.
+        since_previous = (now - (viewing.last_report_at or viewing.started_at)).total_seconds()
+        limit = min(
+            segs.allowance(elapsed) - segs.total(played),
+            segs.allowance(min(since_previous, segs.MAX_REPORT_GAP_SECONDS)),
+        )
+        taken = segs.take_new(known, reported, limit)
+        merged = segs.merge(known + taken)
+        viewing.segments = segs.as_lists(segs.merge(played + taken))
         viewing.last_report_at = now
 
         before = progress.unique_seconds

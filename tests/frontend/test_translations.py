@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import translation
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
-ENTRY = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$')
+ENTRY = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$')
 
 
 def po_entries():
@@ -21,7 +21,11 @@ def po_entries():
             continue
         match = ENTRY.match(line)
         if match:
-            if match.group(1) == "msgid" and (current is None or "msgid" in current):
+            # A new entry starts at its context, or at its msgid unless a context just started it.
+            name = match.group(1)
+            if (name == "msgctxt" and (current is None or "msgid" in current)) or (
+                name == "msgid" and (current is None or "msgid" in current)
+            ):
                 current = {}
                 entries.append(current)
             key = match.group(1)
@@ -46,7 +50,9 @@ def test_compiled_catalogue_matches_the_po():
         if "msgid_plural" in entry:
             continue
         msgid = entry["msgid"].encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
-        assert compiled.gettext(msgid) != msgid or msgid == "English", f"not compiled: {msgid}"
+        context = entry.get("msgctxt")
+        translated = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+        assert translated != msgid or msgid == "English", f"not compiled: {msgid}"
 
 
 def test_pages_render_in_english(db):

@@ -164,6 +164,13 @@ def test_a_ten_hour_file_is_refused(settings, tree, media_files):
     assert refused.value.code == "too_long"
 
 
+def test_a_server_without_ffmpeg_says_so_instead_of_failing(settings, media_files):
+    settings.LESSON_MEDIA_FFPROBE = "/nonexistent/ffprobe"
+    with pytest.raises(MediaRefused) as refused:
+        probe_upload(str(media_files["video"]), extension="mp4", size_bytes=media_files["video"].stat().st_size)
+    assert refused.value.code == "tools_missing" and "ffmpeg" in refused.value.message
+
+
 def test_a_huge_upload_is_refused_before_it_is_stored(client, tree, staff_a, media_files, media_root, settings):
     settings.LESSON_MEDIA_MAX_UPLOAD_BYTES = 20_000
     assert media_files["video"].stat().st_size > 20_000

@@ -197,3 +197,31 @@ def test_someone_elses_viewing_unpublished_or_unready_lessons_are_refused(course
     assert refused.value.status == 409
     assert not LessonProgress.objects.filter(learner=learner).exists()
     assert LessonProgress.objects.get(learner=other).unique_seconds == 0
+
+
+def test_reporting_often_or_after_a_long_pause_earns_no_more_than_real_time(course, learner):
+    _course, (lesson, _second) = course
+    viewing = _viewing(learner, lesson, ago=0)
+    start = timezone.now()
+    # A forger reports every tenth of a second for ten seconds: each report may not bring its own tolerance.
+    for step in range(1, 101):
+        result = progress_report(
+            learner=learner,
+            lesson_id=lesson.pk,
+            viewing_id=viewing.id,
+            segments=[[0, 1200]],
+            position=1200,
+            now=start + datetime.timedelta(seconds=step / 10),
+        )
+    assert result.unique_seconds <= 10 * 1.5 + 5 + 1
+    # The tab then stays paused for an hour: the next report is credited at most one reporting gap's worth.
+    later = progress_report(
+        learner=learner,
+        lesson_id=lesson.pk,
+        viewing_id=viewing.id,
+        segments=[[0, 1200]],
+        position=1200,
+        now=start + datetime.timedelta(seconds=3610),
+    )
+    assert later.credited_seconds <= 120 * 1.5 + 5 + 1
+    assert not later.completed

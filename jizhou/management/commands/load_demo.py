@@ -13,6 +13,8 @@ class Command(BaseCommand):
         report = demo_load(options["file"])
         created = ", ".join(f"{kind} {count}" for kind, count in report.created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo district loaded (newly created: {created})."))
+        for skipped in report.skipped:
+            self.stdout.write(self.style.WARNING(f"Skipped {skipped}."))
         self.stdout.write("Demo logins (phone / password):")
         for role, phone, password in report.logins:
             self.stdout.write(f"  {role}: {phone} / {password}")
