@@ -9,24 +9,11 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from enrolment.services import enrolment_create
-from jizhou.page_cache import HIT_HEADER, recent_pages
+from jizhou.page_cache import HIT_HEADER
 from jizhou.preferences import ELDER_COOKIE
 
+pytestmark = pytest.mark.usefixtures("page_layer_on")
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def local_layer(settings):
-    """This process's page layer on, as in production (jizhou/settings/test.py turns it off), empty at the start."""
-    settings.PAGE_CACHE_LOCAL_SECONDS = 1
-    recent_pages.clear()
-    yield
-    recent_pages.clear()
-
-
-@pytest.fixture
-def course(make_class):
-    return make_class(capacity=3, label="冬季班").course
 
 
 def get(client, page):

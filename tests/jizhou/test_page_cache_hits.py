@@ -15,24 +15,12 @@ from wagtail.models import Page
 
 from jizhou.page_cache import GENERATION_KEY, HIT_HEADER, recent_pages
 
+pytestmark = pytest.mark.usefixtures("page_layer_on")
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
 # The headers a hit and the full stack may differ in (cookies aside): gzip pads each answer with random bytes
 # (GZipMiddleware's guard against BREACH), so its length varies; it is checked against the body instead.
 PER_VISITOR = {HIT_HEADER, "Content-Length"}
-
-
-@pytest.fixture(autouse=True)
-def local_layer(settings):
-    """This process's page layer on, as in production, and empty before and after each test."""
-    settings.PAGE_CACHE_LOCAL_SECONDS = 1
-    recent_pages.clear()
-    yield
-    recent_pages.clear()
-
-
-@pytest.fixture
-def course(make_class):
-    return make_class(capacity=3, label="冬季班").course
 
 
 def headers(response) -> dict:
