@@ -20,7 +20,17 @@ from django.db import connection
 from jizhou.celery import app as celery_app
 from tests.processes import stop_process, wait_for
 
-BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/3")
+
+def _broker_url() -> str:
+    """CELERY_TEST_BROKER_URL (Redis database 3 by default), one database further up per pytest-xdist process
+    (gw0, gw1…): each process starts its own workers on the default queue."""
+    url = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/3").rstrip("/")
+    base, _, database = url.rpartition("/")
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    return f"{base}/{(int(database) + worker) % 16}" if database.isdigit() else url
+
+
+BROKER = _broker_url()
 QUEUE = "celery"  # the default queue, on this run's own Redis database: tasks queue further tasks there too
 ROOT = Path(__file__).resolve().parents[1]
 

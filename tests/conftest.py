@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -35,6 +36,21 @@ def pytest_collection_modifyitems(items):
         transactional = transactional or bool(marker and marker.kwargs.get("transaction"))
         if transactional:
             names.append("django_db_serialized_rollback")
+    _group_for_xdist(items)
+
+
+# Suites that start something costly once per process (an OpenSearch node, the sample media made with ffmpeg,
+# Chromium): under pytest-xdist with `--dist loadgroup` (.ci/run), each stays together in one process, so
+# it is started once, not once per process.
+XDIST_GROUPS = ("search", "media", "browser")
+
+
+def _group_for_xdist(items):
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        suite = item.path.resolve().relative_to(tests).parts[0]
+        if suite in XDIST_GROUPS:
+            item.add_marker(pytest.mark.xdist_group(suite))
 
 
 @pytest.fixture

@@ -19,6 +19,19 @@ if "JIZHOU_VAR_DIR" not in os.environ:
     os.environ["JIZHOU_VAR_DIR"] = tempfile.mkdtemp(prefix="jizhou-test-var-")
     atexit.register(shutil.rmtree, os.environ["JIZHOU_VAR_DIR"], ignore_errors=True)
 
+
+def _redis_database_per_worker(url: str, worker: str) -> str:
+    """pytest-xdist runs the suite in several processes (gw0, gw1…); each clears the cache between tests, so each
+    needs a Redis database of its own: the one REDIS_URL names, moved up by 8 per worker (Redis has 16)."""
+    base, _, database = url.rstrip("/").rpartition("/")
+    if not database.isdigit():
+        base, database = url.rstrip("/"), "0"
+    return f"{base}/{(int(database) + 8 * int(worker.removeprefix('gw'))) % 16}"
+
+
+if os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0" and os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _redis_database_per_worker(os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"])
+
 from jizhou.settings.base import *  # noqa: E402, F403
 
 # A run creates and logs in hundreds of people; PBKDF2's cost is for real passwords. No test depends on the hash.
