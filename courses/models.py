@@ -23,6 +23,7 @@ from wagtail.search import index
 from core.snippets import NamedSnippet
 from courses import search as catalogue_search  # the listings' reads; it reads these models when called
 from courses.forms import CoursePageForm
+from places.models import OPENING_HOURS_HELP, coordinate_constraints, latitude_field, longitude_field
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 
@@ -96,21 +97,29 @@ class ProviderPage(Page):
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_phone = models.CharField(_("咨询电话"), max_length=30, blank=True, help_text=_("学校的公开咨询电话。"))
+    opening_hours = models.TextField(_("开放时间"), blank=True, help_text=OPENING_HOURS_HELP)
+    directions = models.TextField(_("到达方式"), blank=True, help_text=_("公交线路、步行路线、地标。"))
+    latitude = latitude_field()
+    longitude = longitude_field()
 
     content_panels = Page.content_panels + [
         FieldPanel("kind"),
         FieldPanel("intro"),
         FieldRowPanel([FieldPanel("town"), FieldPanel("address")]),
         FieldPanel("contact_phone"),
+        FieldPanel("opening_hours"),
+        FieldPanel("directions"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.FilterField("kind")]
 
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.CoursePage"]
+    subpage_types = ["courses.CoursePage", "activities.EventPage", "community.LearningPointPage"]
 
     class Meta:
         verbose_name = _("办学机构")
         verbose_name_plural = _("办学机构")
+        constraints = coordinate_constraints("providerpage")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

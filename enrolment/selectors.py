@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.roles import CENTRE_STAFF, PROVIDER_STAFF, TEACHER
 from courses.models import CourseClass, CoursePage
 from courses.selectors import providers_for_user
+from enrolment import seats
 from enrolment.models import ACTIVE_STATUSES, Attendance, Enrolment, EnrolmentStatus, Meeting, PhoneReveal
 from enrolment.refusals import EnrolmentRefused
 from records.sources import Completion, LearningActivity
@@ -172,10 +173,9 @@ def class_window_refusal(course_class: CourseClass, *, today: datetime.date) -> 
 
 def class_full_refusal(course_class: CourseClass) -> EnrolmentRefused | None:
     """Every seat is taken and the waitlist takes nobody more (its limit is reached, or 0: no waitlist)."""
-    limit = course_class.waitlist_limit
-    if course_class.seats_taken < course_class.capacity or limit is None:
-        return None
-    if limit and waitlist_length(course_class) < limit:
+    if not seats.waitlist_closed(
+        course_class, waitlist_limit=course_class.waitlist_limit, waiting=lambda: waitlist_length(course_class)
+    ):
         return None
     return EnrolmentRefused("full_no_waitlist", _("名额已满，候补人数也已满，不能再报名。"), short=_("名额已满"))
 

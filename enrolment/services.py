@@ -21,6 +21,7 @@ from accounts.models import User
 from core.queueing import queue_on_commit
 from courses.models import CourseClass
 from courses.search_index import course_index_queue
+from enrolment import seats as seat_rules
 from enrolment.checkin import checkin_code_state, checkin_window
 from enrolment.models import (
     ACTIVE_STATUSES,
@@ -66,18 +67,10 @@ def _seats_open_changed(course_class: CourseClass) -> None:
 
 def _take_arrival(course_class: CourseClass, *, seat: bool) -> int:
     """Bump the class's arrival counter (and seat counter) in one statement; return the arrival number."""
-    updates = {"arrivals": F("arrivals") + 1}
-    rows = CourseClass.objects.filter(pk=course_class.pk)
-    if seat:
-        updates["seats_taken"] = F("seats_taken") + 1
-        rows = rows.filter(seats_taken__lt=F("capacity"))
-    if rows.update(**updates) != 1:  # pragma: no cover — the row lock makes this unreachable
+    try:
+        return seat_rules.take_arrival(course_class, seat=seat)
+    except seat_rules.NoSeat:  # pragma: no cover — the row lock makes this unreachable
         raise EnrolmentRefused("full_no_waitlist", _("名额已满。"))
-    # The caller holds the row lock, so the new values are known without reading them back (one query less
-    # while every other enrolment in this class waits).
-    course_class.arrivals += 1
-    course_class.seats_taken += int(seat)
-    return course_class.arrivals
 
 
 def enrolment_create(*, learner: User, course_class_id: int, today: datetime.date | None = None) -> Enrolment:
@@ -129,15 +122,12 @@ def enrolment_create(*, learner: User, course_class_id: int, today: datetime.dat
 
 def _promote_waitlisted(course_class: CourseClass, *, seats: int) -> list[Enrolment]:
     """Give up to `seats` freed seats to the earliest waitlisted learners. Caller holds the class lock."""
-    promoted = list(
-        Enrolment.objects.select_for_update()
-        .filter(course_class=course_class, status=EnrolmentStatus.WAITLISTED)
-        .order_by("arrival")[:seats]
+    promoted = seat_rules.promote_waitlisted(
+        Enrolment.objects.filter(course_class=course_class, status=EnrolmentStatus.WAITLISTED),
+        seats=seats,
+        seated_status=EnrolmentStatus.ENROLLED,
     )
-    now = timezone.now()
     for enrolment in promoted:
-        enrolment.status, enrolment.holds_seat, enrolment.promoted_at = EnrolmentStatus.ENROLLED, True, now
-        enrolment.save(update_fields=["status", "holds_seat", "promoted_at", "updated_at"])
         queue_on_commit(send_promotion_sms, enrolment.pk)
     return promoted
 

@@ -24,6 +24,11 @@ from accounts.models import Audience, User
 from community.models import HomePage
 from core.slugs import pinyin_slug
 from courses.models import Category, CourseClass, CourseIndexPage, CoursePage, ProviderPage
+from jizhou.demo_circles import demo_circles_load
+from jizhou.demo_community import demo_community_load
+from jizhou.demo_events import demo_events_load
+from jizhou.demo_honours import demo_honours_load
+from jizhou.demo_learningcity import demo_learningcity_load
 from jizhou.site_setup import site_ensure
 from media.models import LessonPage
 from media.services import CaptionInput, media_create_from_file
@@ -121,6 +126,21 @@ def _unique_slug(parent: Page, title: str) -> str:
 
 @transaction.atomic
 def demo_load(catalogue_file: Path = CATALOGUE_FILE, today: datetime.date | None = None) -> DemoReport:
+    """The whole demo district: the catalogue first, then what hangs off it (online lessons, the learning city)."""
+    today = today or timezone.localdate()
+    report = demo_catalogue_load(catalogue_file, today)
+    _demo_online_lessons(report)
+    demo_community_load(home=_site_tree()[0], today=today, report=report)
+    demo_circles_load(report=report, today=today)
+    demo_honours_load(home=_site_tree()[0], today=today)
+    demo_events_load(home=_site_tree()[0], today=today, report=report)
+    demo_learningcity_load(today=today, report=report)
+    return report
+
+
+@transaction.atomic
+def demo_catalogue_load(catalogue_file: Path = CATALOGUE_FILE, today: datetime.date | None = None) -> DemoReport:
+    """Towns, venues, people, schools and courses with their classes: what the catalogue and search need."""
     today = today or timezone.localdate()
     data = json.loads(Path(catalogue_file).read_text(encoding="utf-8"))
     report = DemoReport()
@@ -219,7 +239,6 @@ def demo_load(catalogue_file: Path = CATALOGUE_FILE, today: datetime.date | None
         provider.add_child(instance=course)
         course.save_revision().publish()
         report.count("courses", True)
-    _demo_online_lessons(report)
     return report
 
 

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from activities.models import EventPage, EventSignup
 from courses.models import CoursePage
 from enrolment.models import Enrolment
 from jizhou.page_cache import page_cache_clear, page_cache_clear_path
@@ -41,4 +42,19 @@ def _clear_course_page(course_class_id: int) -> None:
     course = CoursePage.objects.filter(classes__pk=course_class_id).first()
     url_parts = course.get_url_parts() if course is not None else None
     if url_parts:  # (site id, root URL, path); None when the page is not routable
+        page_cache_clear_path(url_parts[2])
+
+
+@receiver(post_save, sender=EventSignup, dispatch_uid="page_cache_event_signup_saved")
+@receiver(post_delete, sender=EventSignup, dispatch_uid="page_cache_event_signup_deleted")
+def _event_seats_changed(instance: EventSignup, **_kwargs) -> None:
+    # The event page's "剩余 N 个" and 报名 button, the same way as a course page's.
+    event_id = instance.event_id
+    transaction.on_commit(lambda: _clear_event_page(event_id))
+
+
+def _clear_event_page(event_id: int) -> None:
+    event = EventPage.objects.filter(pk=event_id).first()
+    url_parts = event.get_url_parts() if event is not None else None
+    if url_parts:
         page_cache_clear_path(url_parts[2])

@@ -20,7 +20,12 @@ urlpatterns = [
     path("", include("records.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("teach/", include("enrolment.teach_urls")),
+    path("community/", include("community.urls")),
     path("", include("enrolment.urls")),
+    path("", include("activities.urls")),  # community events: sign-up, 我的活动, iCal feeds, /teach/events/
+    path("", include("learningcity.urls")),
+    path("circles/", include("circles.urls")),  # study circles: list, page, join/leave, leader's tools
+    path("", include("honours.urls")),  # nominations: /nominate/<round>/, /me/honours/
     path("preferences/elder-mode/", preferences.elder_mode, name="elder_mode"),
     path("preferences/text-size/", preferences.text_size, name="text_size"),
 ]

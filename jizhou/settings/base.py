@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "community",
     "publishing",
     "learningcity",
-    "events",
+    "activities",
     "circles",
     "honours",
     "enrolment",
@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A town remembered in a cookie becomes the home page's ?town= URL before the page cache is asked.
+    "community.middleware.RememberedTownMiddleware",
     # Whole public pages for anonymous visitors, per language and display preference (jizhou/page_cache.py).
     # First: a hit is answered with the headers the stack below gave the page, without running it again.
     "jizhou.page_cache.AnonymousPageCacheMiddleware",
@@ -210,6 +212,15 @@ CELERY_BEAT_SCHEDULE = {
     "enrolment-class-reminders": {
         "task": "enrolment.tasks.send_class_reminders",
         "schedule": crontab(minute=0, hour="9-20"),
+    },
+    # The learning-city dashboard reads the ledger's counts from a summary table (docs/decisions/0015).
+    "learningcity-this-year": {
+        "task": "learningcity.tasks.learning_figures_refresh_this_year",
+        "schedule": crontab(minute=7),
+    },
+    "learningcity-five-years": {
+        "task": "learningcity.tasks.learning_figures_refresh_task",
+        "schedule": crontab(minute=37, hour=2),
     },
 }
 
@@ -424,7 +435,7 @@ CONTENT_SECURITY_POLICY_BY_PATH = {
 PERMISSIONS_POLICY = {
     "accelerometer": [],
     "camera": [],
-    "geolocation": [],
+    "geolocation": ["self"],  # "near me" on 社区学校与学习点: asked only when the resident presses the button
     "gyroscope": [],
     "magnetometer": [],
     "microphone": [],

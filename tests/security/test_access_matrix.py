@@ -34,8 +34,10 @@ from wagtail.models import (
 )
 
 from accounts.models import Audience, User
+from activities.models import CalendarToken, EventPage, EventSignup
 from courses.models import Category, CourseClass
 from enrolment.models import Attendance, Enrolment, Meeting, PhoneReveal
+from honours.models import HonourRound, Nomination, NominationEvidence
 from media.models import LessonMedia, LessonProgress, LessonViewing, MediaRendition
 from records.models import Certificate, Recognition
 from tests.security.world import PERSONAS, World, build_world
@@ -80,6 +82,30 @@ RULES: list[tuple[str, str]] = [
     (r"^records:(certificate_revoke|certificate_pdf)$", "certificate_school"),
     (r"^records:(recognitions|recognition_decide|recognition_evidence)$", "credit_bank"),
     (r"^wagtailsnippets_records_(creditrule|creditconversion):", "snippets_centre"),
+    # Stars and brands (honours/): public reads, nominations (own / own school's), the centre's review in the admin.
+    (r"^api:(honours_rounds|honours_notice|honours_awards)$", "api_public"),
+    (r"^honours:(nominate|mine|withdraw|consent|evidence)$", "honours_nominations"),
+    (r"^honours_(review|decide|award)$", "honours_centre"),
+    (r"^wagtailsnippets_honours_honourround:", "snippets_centre"),
+    # Community schools, learning points and notices (community/): public reads; the home page's town chooser.
+    (r"^community:choose_town$", "public"),
+    (r"^api:(places_list|notices_list)$", "api_public"),
+    # The learning city: public summary; dashboard, exports and figures API for the centre and district leaders.
+    (r"^learningcity:summary$|^api:learning_city_summary$", "public"),
+    (r"^learningcity:(dashboard|dashboard_export)$|^api:learning_city_figures$", "city_figures"),
+    (r"^wagtailsnippets_learningcity_(townpopulation|ruraltrainingcategory):", "snippets_centre"),
+    # Study circles (circles/): public list and pages, residents' own actions, the leader's tools, the admin.
+    (r"^circles:(list|detail)$|^api:(circle_list_api|circle_detail_api)$", "circles_public"),
+    (r"^circles:(start|mine|join|leave)$|^api:(membership_join_api|membership_leave_api)$", "circles_learner"),
+    (r"^circles:(meeting_new|meeting_edit|meeting_delete|activity_new)$", "circles_leader"),
+    (r"^circles_admin_", "circles_admin"),
+    # Community events (events/): public feeds and API reads, a token-keyed private feed, residents' own sign-ups,
+    # the school's roster.
+    (r"^events:(town_feed|school_feed)$|^api:(event_list_api|event_detail_api)$", "events_public"),
+    (r"^events:my_feed$", "events_private_feed"),
+    (r"^events:(signup|mine|cancel|reset_calendar)$", "events_learner"),
+    (r"^api:(event_signup_api|event_signup_cancel_api|my_event_signups_api)$", "events_learner"),
+    (r"^events:(teach_list|teach_roster)$", "events_school"),
     # Learners' own pages.
     (r"^enrolment:(enrol|mine|cancel|check_in)$", "learner"),
     # Teachers' and schools' class pages (rosters, exports, roll call).
@@ -298,6 +324,17 @@ CASES: list[Case] = [
         secret=lambda w: "甲校草稿线上课",
     ),
     Case("api_public", "live lesson", lambda w: f"/api/v1/lessons/{w.lesson_a.pk}", ALL),
+    Case("api_public", "community schools and learning points", lambda w: "/api/v1/places/?near=40.04,117.41", ALL),
+    Case("api_public", "notices", lambda w: "/api/v1/notices/", ALL),
+    Case("public", "choose a town", lambda w: reverse("community:choose_town") + "?town=", ALL, ok=(302,)),
+    Case(
+        "public",
+        "choose a town refuses writes",
+        lambda w: reverse("community:choose_town"),
+        NOBODY,
+        method="post",
+        data=lambda w: {},
+    ),
     Case("api_public", "draft lesson", lambda w: f"/api/v1/lessons/{w.lesson_draft_a.pk}", NOBODY),
     Case(
         "api_learner",
@@ -1062,6 +1099,129 @@ CASES: list[Case] = [
     Case(
         "snippets_superuser", "search synonyms", lambda w: reverse("wagtailsnippets_course_search_synonym:list"), NOBODY
     ),
+    # The learning city ---------------------------------------------------------------------------------------
+    Case("public", "learning-city summary", lambda w: reverse("learningcity:summary"), ALL),
+    Case("public", "learning-city summary API", lambda w: "/api/v1/learning-city/summary", ALL),
+    Case("city_figures", "dashboard", lambda w: reverse("learningcity:dashboard"), CENTRE),
+    Case(
+        "city_figures",
+        "dashboard table as XLSX",
+        lambda w: reverse("learningcity:dashboard_export", args=["towns"]),
+        CENTRE,
+    ),
+    Case("city_figures", "figures API", lambda w: "/api/v1/learning-city/figures", CENTRE),
+    Case(
+        "snippets_centre",
+        "population figures",
+        lambda w: reverse("wagtailsnippets_learningcity_townpopulation:list"),
+        CENTRE,
+    ),
+    Case(
+        "snippets_centre",
+        "add population figures (form)",
+        lambda w: reverse("wagtailsnippets_learningcity_townpopulation:add"),
+        CENTRE,
+    ),
+    Case(
+        "snippets_centre",
+        "三农 categories",
+        lambda w: reverse("wagtailsnippets_learningcity_ruraltrainingcategory:list"),
+        CENTRE,
+    ),
+    # Stars and brands ----------------------------------------------------------------------------------------------
+    Case("public_page", "honours page", lambda w: w.honours["page"].url, ALL),
+    Case(
+        "public_page",
+        "公示 masks the name",
+        lambda w: w.honours["page"].url + "notice/",
+        ALL,
+        secret=lambda w: w.users["resident"].display_name,
+    ),
+    Case("public_page", "荣誉榜", lambda w: w.honours["page"].url + "honour-roll/", ALL),
+    Case("api_public", "honour rounds API", lambda w: "/api/v1/honours/rounds", ALL),
+    Case(
+        "api_public",
+        "公示 API masks the name",
+        lambda w: "/api/v1/honours/notice",
+        ALL,
+        secret=lambda w: w.users["resident"].display_name,
+    ),
+    Case("api_public", "awards API", lambda w: "/api/v1/honours/awards", ALL),
+    Case(
+        "honours_nominations",
+        "nomination form",
+        lambda w: reverse("honours:nominate", args=(w.honours["open_round"].pk,)),
+        LOGGED_IN,
+    ),
+    Case(
+        "honours_nominations",
+        "self-nomination (POST)",
+        lambda w: reverse("honours:nominate", args=(w.honours["open_round"].pk,)) + "?self=1",
+        LOGGED_IN,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"headline": "自学成才", "story": "坚持学习。"},
+    ),
+    Case(
+        "honours_nominations",
+        "my nominations",
+        lambda w: reverse("honours:mine"),
+        LOGGED_IN,
+        secret=lambda w: "乙校推荐的保密事迹",
+        may_see=SCHOOL_B,
+    ),
+    Case(
+        "honours_nominations",
+        "withdraw school B's nomination (POST)",
+        lambda w: reverse("honours:withdraw", args=(w.honours["by_school_b"].pk,)),
+        SCHOOL_B,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "honours_nominations",
+        "evidence of school B's nomination",
+        lambda w: reverse("honours:evidence", args=(w.honours["by_school_b"].pk, w.honours["evidence_b"].pk)),
+        SCHOOL_B,
+    ),
+    Case(
+        "honours_nominations",
+        "the nominee's name consent (POST)",
+        lambda w: reverse("honours:consent", args=(w.honours["shortlisted"].pk,)),
+        frozenset({"resident"}),
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"consent": "yes"},
+    ),
+    Case("honours_centre", "review screen", lambda w: reverse("honours_review"), CENTRE),
+    Case(
+        "honours_centre",
+        "shortlist school B's nomination (POST)",
+        lambda w: reverse("honours_decide", args=(w.honours["by_school_b"].pk,)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"decision": "approve"},
+    ),
+    Case(
+        "honours_centre",
+        "award during the 公示 (POST): nobody",
+        lambda w: reverse("honours_award", args=(w.honours["notice_round"].pk,)),
+        NOBODY,
+        method="post",
+        write=True,
+    ),
+    Case("snippets_centre", "honour rounds", lambda w: reverse("wagtailsnippets_honours_honourround:list"), CENTRE),
+    Case(
+        "snippets_centre",
+        "edit an honour round (form)",
+        lambda w: reverse("wagtailsnippets_honours_honourround:edit", args=(w.honours["open_round"].pk,)),
+        CENTRE,
+    ),
     # Reports and audit ------------------------------------------------------------------------------------------
     Case("audit_log", "audit log", lambda w: reverse("jizhou_audit_log"), CENTRE),
     Case("audit_log", "audit log CSV export", lambda w: reverse("jizhou_audit_log") + "?export=csv", CENTRE),
@@ -1122,6 +1282,237 @@ CASES: list[Case] = [
         method="post",
         write=True,
     ),
+    # Community events --------------------------------------------------------------------------------------
+    Case("events_public", "town feed", lambda w: reverse("events:town_feed", args=(w.events["town"].pk,)), ALL),
+    Case("events_public", "school feed", lambda w: reverse("events:school_feed", args=(w.school_a.pk,)), ALL),
+    Case("events_public", "events API", lambda w: "/api/v1/events/", ALL, secret=lambda w: w.users["resident"].phone),
+    Case("events_public", "event API", lambda w: f"/api/v1/events/{w.events['free'].pk}", ALL),
+    Case(
+        "events_private_feed",
+        "the resident's feed by its token",
+        lambda w: reverse("events:my_feed", args=(w.events["token"],)),
+        ALL,  # the token is the key, whoever holds it
+    ),
+    Case("events_private_feed", "a forged token", lambda w: reverse("events:my_feed", args=("forged",)), NOBODY),
+    Case(
+        "events_learner",
+        "sign up for an event",
+        lambda w: reverse("events:signup", args=(w.events["free"].pk,)),
+        LOGGED_IN,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case("events_learner", "my events", lambda w: reverse("events:mine"), LOGGED_IN, ok=(200,)),
+    Case(
+        "events_learner",
+        "cancel the resident's sign-up",
+        lambda w: reverse("events:cancel", args=(w.events["place"].pk,)),
+        SCHOOL_A | {"resident"},
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "events_learner",
+        "reset my calendar link",
+        lambda w: reverse("events:reset_calendar"),
+        LOGGED_IN,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "events_learner",
+        "sign up (API)",
+        lambda w: f"/api/v1/events/{w.events['free'].pk}/signups",
+        LOGGED_IN,
+        method="post",
+        write=True,
+        ok=(201,),
+    ),
+    Case(
+        "events_learner",
+        "cancel the resident's sign-up (API)",
+        lambda w: f"/api/v1/events/signups/{w.events['place'].pk}",
+        SCHOOL_A | {"resident"},
+        method="delete",
+        write=True,
+    ),
+    Case("events_learner", "my sign-ups (API)", lambda w: "/api/v1/me/event-signups", LOGGED_IN),
+    Case("events_school", "my schools' events", lambda w: reverse("events:teach_list"), LOGGED_IN),
+    Case(
+        "events_school",
+        "roster of school A's event",
+        lambda w: reverse("events:teach_roster", args=(w.events["under_way"].pk,)),
+        SCHOOL_A,
+        secret=lambda w: w.users["resident"].phone,
+    ),
+    Case(
+        "events_school",
+        "mark attendance at school A's event",
+        lambda w: reverse("events:teach_roster", args=(w.events["under_way"].pk,)),
+        SCHOOL_A,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"present": [w.events["under_way"].signups.get().pk]},
+    ),
+    # Study circles -------------------------------------------------------------------------------------------
+    Case("circles_public", "circle list", lambda w: reverse("circles:list"), ALL, secret=lambda w: "甲校挂靠合唱团"),
+    Case("circles_public", "active circle", lambda w: reverse("circles:detail", args=(w.circles["other"].pk,)), ALL),
+    Case(
+        "circles_public",
+        "proposed circle: its reviewers only",
+        lambda w: reverse("circles:detail", args=(w.circles["proposed"].pk,)),
+        SCHOOL_A,
+    ),
+    Case("circles_public", "circles API", lambda w: "/api/v1/circles", ALL, secret=lambda w: "甲校挂靠合唱团"),
+    Case("circles_public", "circle API", lambda w: f"/api/v1/circles/{w.circles['other'].pk}", ALL),
+    Case("circles_public", "proposed circle API", lambda w: f"/api/v1/circles/{w.circles['proposed'].pk}", NOBODY),
+    Case("circles_learner", "start a circle (form)", lambda w: reverse("circles:start"), LOGGED_IN),
+    Case(
+        "circles_learner",
+        "start a circle (POST)",
+        lambda w: reverse("circles:start"),
+        LOGGED_IN,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {
+            "name": "新的读书会",
+            "kind": "reading",
+            "town": w.circles["town"].pk,
+            "meeting_pattern": "每周日上午",
+            "description": "一起读书。",
+        },
+    ),
+    Case("circles_learner", "my circles", lambda w: reverse("circles:mine"), LOGGED_IN),
+    Case(
+        "circles_learner",
+        "join a circle",
+        lambda w: reverse("circles:join", args=(w.circles["led"].pk,)),
+        LOGGED_IN - {"resident"},  # the resident leads it already
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "circles_learner",
+        "leave a circle",
+        lambda w: reverse("circles:leave", args=(w.circles["other"].pk,)),
+        frozenset({"resident"}),
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "circles_learner",
+        "join a circle (API)",
+        lambda w: f"/api/v1/circles/{w.circles['led'].pk}/membership",
+        LOGGED_IN - {"resident"},
+        method="post",
+        write=True,
+        ok=(201,),
+    ),
+    Case(
+        "circles_learner",
+        "leave a circle (API)",
+        lambda w: f"/api/v1/circles/{w.circles['other'].pk}/membership",
+        frozenset({"resident"}),
+        method="delete",
+        write=True,
+    ),
+    Case(
+        "circles_leader",
+        "record a meeting (form)",
+        lambda w: reverse("circles:meeting_new", args=(w.circles["led"].pk,)),
+        frozenset({"resident"}),
+    ),
+    Case(
+        "circles_leader",
+        "record a meeting (POST)",
+        lambda w: reverse("circles:meeting_new", args=(w.circles["led"].pk,)),
+        frozenset({"resident"}),
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {
+            "held_on": w.circles["meeting"].held_on.isoformat(),
+            "hours": "2",
+            "topic": "篆书",
+            "attendees": [str(w.users["resident"].pk)],
+        },
+    ),
+    Case(
+        "circles_leader",
+        "edit a meeting",
+        lambda w: reverse("circles:meeting_edit", args=(w.circles["led"].pk, w.circles["meeting"].pk)),
+        frozenset({"resident"}),
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {
+            "held_on": w.circles["meeting"].held_on.isoformat(),
+            "hours": "3",
+            "topic": "隶书",
+            "attendees": [str(w.circles["member"].pk)],
+        },
+    ),
+    Case(
+        "circles_leader",
+        "delete a meeting",
+        lambda w: reverse("circles:meeting_delete", args=(w.circles["led"].pk, w.circles["meeting"].pk)),
+        frozenset({"resident"}),
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "circles_leader",
+        "record an outcome",
+        lambda w: reverse("circles:activity_new", args=(w.circles["led"].pk,)),
+        frozenset({"resident"}),
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"kind": "work", "occurred_on": w.circles["meeting"].held_on.isoformat(), "title": "作品集"},
+    ),
+    Case("circles_admin", "circles in the admin", lambda w: reverse("circles_admin_index"), SCHOOL_A),
+    Case(
+        "circles_admin",
+        "approve school A's circle",
+        lambda w: reverse("circles_admin_approve", args=(w.circles["proposed"].pk,)),
+        SCHOOL_A,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "circles_admin",
+        "dissolve a circle attached to no school",
+        lambda w: reverse("circles_admin_dissolve", args=(w.circles["other"].pk,)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+    ),
+    Case(
+        "circles_admin",
+        "yearly assessment (form)",
+        lambda w: reverse("circles_admin_assess", args=(w.circles["led"].pk,)),
+        CENTRE,
+    ),
+    Case(
+        "circles_admin",
+        "yearly assessment (POST)",
+        lambda w: reverse("circles_admin_assess", args=(w.circles["led"].pk,)),
+        CENTRE,
+        method="post",
+        write=True,
+        ok=(302,),
+        data=lambda w: {"year": w.circles["meeting"].held_on.year, "rating": "good", "note": ""},
+    ),
 ]
 
 
@@ -1158,6 +1549,10 @@ def snapshot() -> tuple:
         list(Enrolment.objects.order_by("pk").values_list("pk", "status")),
         list(Certificate.objects.order_by("pk").values_list("pk", "status")),
         list(Recognition.objects.order_by("pk").values_list("pk", "status")),
+        list(Nomination.objects.order_by("pk").values_list("pk", "status", "name_consent")),
+        _events(),
+        list(HonourRound.objects.order_by("pk").values_list("pk", "awarded_at")),
+        NominationEvidence.objects.count(),
         Meeting.objects.count(),
         Attendance.objects.count(),
         PhoneReveal.objects.count(),
@@ -1179,6 +1574,20 @@ def _images_and_documents():
         list(LessonProgress.objects.order_by("pk").values_list("pk", "unique_seconds", "position")),
         list(LessonViewing.objects.order_by("pk").values_list("pk", "last_report_at")),
         list(MediaRendition.objects.order_by("pk").values_list("pk", "status")),
+        _circles(),
+    )
+
+
+def _circles():
+    from circles.models import ActivityRecord, Assessment, CircleAttendance, CircleMeeting, Membership, StudyCircle
+
+    return (
+        list(StudyCircle.objects.order_by("pk").values_list("pk", "status", "leader_id")),
+        list(Membership.objects.order_by("pk").values_list("pk", "left_at")),
+        list(CircleMeeting.objects.order_by("pk").values_list("pk", "held_on", "hours", "topic")),
+        list(CircleAttendance.objects.order_by("pk").values_list("meeting_id", "member_id")),
+        ActivityRecord.objects.count(),
+        Assessment.objects.count(),
     )
 
 
@@ -1245,3 +1654,11 @@ def _check(case: Case, persona: str, world: World) -> str | None:
 def test_access(case, world, db):
     failures = [message for persona in PERSONAS if (message := _check(case, persona, world))]
     assert not failures, "\n".join(failures)
+
+
+def _events():
+    return (
+        list(EventPage.objects.order_by("pk").values_list("pk", "seats_taken", "arrivals")),
+        list(EventSignup.objects.order_by("pk").values_list("pk", "status", "attended_at")),
+        list(CalendarToken.objects.order_by("pk").values_list("pk", "token")),
+    )

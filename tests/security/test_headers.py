@@ -42,7 +42,8 @@ def test_public_pages_forbid_inline_code_and_framing_by_others(client, make_clas
         assert response.headers["Referrer-Policy"] == "same-origin", path
         assert response.headers["X-Content-Type-Options"] == "nosniff", path
         permissions = response.headers["Permissions-Policy"]
-        for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
+        # geolocation only for this site's own "near me" button (社区学校与学习点), never for a frame.
+        for feature in ("camera=()", "microphone=()", "geolocation=(self)", "payment=()"):
             assert feature in permissions, (path, permissions)
 
 

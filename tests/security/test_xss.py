@@ -76,7 +76,14 @@ def _fill_everything(world, payload):
     _post_ok(
         centre,
         reverse("wagtailsnippets_places_venue:add"),
-        {"name": "地点" + payload, "town": town.pk, "address": "地址" + payload},
+        {
+            "name": "地点" + payload,
+            "town": town.pk,
+            "kind": "learning_point",
+            "address": "地址" + payload,
+            "opening_hours": "开放时间" + payload,
+            "directions": "到达方式" + payload,
+        },
     )
     venue = Venue.objects.get(town=town)
     category = Category.objects.get(slug="xss-category")

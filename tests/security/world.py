@@ -27,7 +27,10 @@ from media.models import LessonMedia, MediaRendition
 from media.progress_services import viewing_start
 from publishing.services import provider_collection_of, provider_group_of, provider_staff_add
 from records.services import certificate_issue, recognition_create
+from tests.activities.world import event_world
+from tests.circles.world import circle_world
 from tests.factories import UserFactory, course_class, course_page, provider_page, site_tree
+from tests.honours.world import honours_world
 from tests.media.lessons import lesson_page, ready_media
 
 PERSONAS = ("anonymous", "resident", "teacher", "staff_a", "staff_b", "centre")
@@ -62,6 +65,9 @@ class World:
     lesson_a: object = None  # live online lesson under course_a, its media ready
     lesson_draft_a: object = None  # online lesson under course_a, never published
     viewing_a: object = None  # the resident watching lesson_a
+    circles: dict = None  # study circles: the resident leads "led", is in "other"; "proposed" awaits school A
+    events: dict = None  # community events of school A: the resident signed up for "signed" and "under_way"
+    honours: dict = None  # stars: school B's nomination (with evidence), the resident shortlisted in a 公示
 
     def client(self, persona: str) -> Client:
         client = Client()
@@ -148,6 +154,9 @@ def build_world() -> World:
     lesson_draft_a = lesson_page(course_a, ready_media(title="甲校草稿线上课"), title="甲校草稿线上课", publish=False)
     viewing_a = viewing_start(learner=resident, lesson_id=lesson_a.pk)
     return World(
+        honours=honours_world(home=home, resident=resident, staff_b=staff_b, school_b=school_b, centre=centre),
+        circles=circle_world(resident=resident, centre=centre, school_a=school_a),
+        events=event_world(resident=resident, school_a=school_a),
         lesson_a=lesson_a,
         lesson_draft_a=lesson_draft_a,
         viewing_a=viewing_a,

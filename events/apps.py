@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class EventsConfig(AppConfig):
-    name = "events"
-    verbose_name = _("社区活动")
