@@ -39,7 +39,7 @@ class EventKind(models.TextChoices):
 
 
 class EventIndexPage(Page):
-    """社区活动: every upcoming event of every school, filterable by town and kind (events.views.event_listing)."""
+    """社区活动: every upcoming event of every school, filterable by town and kind (activities.models.event_listing)."""
 
     intro = models.CharField(_("导语"), max_length=200, blank=True)
 
@@ -101,7 +101,7 @@ class EventPage(Page):
         validators=[MinValueValidator(0)],
         help_text=_("参加活动的居民计入学习档案的学时。"),
     )
-    # Counters owned by events.services (through enrolment.seats), changed only under this row's lock.
+    # Counters owned by activities.services (through enrolment.seats), changed only under this row's lock.
     seats_taken = models.PositiveIntegerField(_("已报名"), default=0, editable=False)
     arrivals = models.PositiveIntegerField(_("报名序号"), default=0, editable=False)
     # The school the page sits under (its parent), kept for filters and permission checks without a tree walk.

@@ -1,5 +1,5 @@
 """Resident pages for events: 报名/取消 from an event page, 我的活动 with the private calendar link, and the
-iCalendar feeds. Thin: forms post to events.services."""
+iCalendar feeds. Thin: forms post to activities.services."""
 
 import hashlib
 

@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
+from activities.models import EventIndexPage
 from activities.selectors import upcoming_events
 from community import models as pages  # community.models imports this module; its classes are read when called
 from community.geo import BadCoordinates, Point, distance_km, point_from_text, point_of
 from courses.models import CourseClass, CourseIndexPage, ProviderKind, ProviderPage
 from courses.selectors import catalogue_categories, upcoming_classes
+from honours.models import HonoursIndexPage
 from honours.selectors import public_awards
 from media.models import LessonPage
 from places.models import Town
@@ -214,6 +216,8 @@ def home_portal(*, home: Page, town_slug: str = "") -> dict:
         "catalogue": CourseIndexPage.objects.child_of(home).live().first(),
         "places_index": pages.LearningPointIndexPage.objects.child_of(home).live().first(),
         "notice_index": pages.NoticeIndexPage.objects.child_of(home).live().first(),
+        "events_index": EventIndexPage.objects.child_of(home).live().first(),
+        "honours_index": HonoursIndexPage.objects.child_of(home).live().first(),
         "categories": catalogue_categories(),
         "upcoming_classes": upcoming_classes(limit=PORTAL_ITEMS),
         "towns": list(Town.objects.all()),

@@ -1,5 +1,5 @@
 """Seats, arrival order and the waitlist, for anything residents sign up for where places are limited: a class
-(courses.CourseClass, enrolment.services) and a community event (events.EventPage, events.services).
+(courses.CourseClass, enrolment.services) and a community event (activities.EventPage, activities.services).
 
 A *holder* is a row with `capacity`, `seats_taken` and `arrivals` columns and a CheckConstraint that
 seats_taken <= capacity. Its *places* are rows with `status`, `holds_seat`, `arrival` and `promoted_at`. Every

@@ -131,7 +131,7 @@ class TownYearCounts(models.Model):
     hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
     elderly_learners = models.PositiveIntegerField(default=0)
     rural_learners = models.PositiveIntegerField(default=0)
-    # {"events_held": 3, "circle_members": 40, …}: whatever events/circles/honours.selectors.city_figures report.
+    # {"events_held": 3, "circle_members": 40, …}: whatever activities/circles/honours.selectors.city_figures report.
     activity = models.JSONField(default=dict)
     counted_at = models.DateTimeField()
 

@@ -99,7 +99,7 @@ RULES: list[tuple[str, str]] = [
     (r"^circles:(start|mine|join|leave)$|^api:(membership_join_api|membership_leave_api)$", "circles_learner"),
     (r"^circles:(meeting_new|meeting_edit|meeting_delete|activity_new)$", "circles_leader"),
     (r"^circles_admin_", "circles_admin"),
-    # Community events (events/): public feeds and API reads, a token-keyed private feed, residents' own sign-ups,
+    # Community events (activities/): public feeds and API reads, a token-keyed private feed, residents' own sign-ups,
     # the school's roster.
     (r"^events:(town_feed|school_feed)$|^api:(event_list_api|event_detail_api)$", "events_public"),
     (r"^events:my_feed$", "events_private_feed"),
