@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from community import selectors
 from community.geo import BadCoordinates, point_from_pair
-from core.api_errors import ApiError
+from core.api_errors import ApiError, ApiErrorOut
 
 router = Router(tags=["社区学校与学习点、通知公告"])
 NOTICES_PER_PAGE = 20
@@ -88,7 +88,7 @@ def places_list(request: HttpRequest, filters: Query[PlacesFilter]):
     return [_place_out(place) for place in places]
 
 
-@router.get("/notices/", response=NoticesOut, url_name="notices_list", auth=None)
+@router.get("/notices/", response={200: NoticesOut, 404: ApiErrorOut}, url_name="notices_list", auth=None)
 def notices_list(request: HttpRequest, page: int = Query(1, ge=1)):
     """The centre's live notices, newest first, 20 a page."""
     paginator = Paginator(selectors.latest_notices(limit=None), NOTICES_PER_PAGE)

@@ -9,12 +9,13 @@ from jizhou.demo import DemoReport, demo_catalogue_load
 from jizhou.demo_events import demo_events_load
 from jizhou.site_setup import site_ensure
 from records.models import LearningEntry
+from tests.jizhou.demo_catalogues import every_school_catalogue
 from tests.jizhou.test_demo import SMALL
 
 
-def test_demo_events(db, client):
+def test_demo_events(db, client, tmp_path):
     today = timezone.localdate()
-    report = demo_catalogue_load(today=today)
+    report = demo_catalogue_load(every_school_catalogue(tmp_path), today)
     home = site_ensure().home
     demo_events_load(home=home, today=today, report=report)
     demo_events_load(home=home, today=today, report=DemoReport())  # idempotent

@@ -3,23 +3,27 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from community.models import HomePage
+from activities.models import EventIndexPage, EventPage
+from community.models import HomePage, LearningPointIndexPage, LearningPointPage, NoticeIndexPage
 from courses.models import CourseIndexPage, CoursePage, ProviderPage
+from honours.models import HonoursIndexPage
 from media.models import LessonPage
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
-    def test_home_sits_at_the_root_and_holds_the_catalogue(self):
+    def test_home_sits_at_the_root_and_holds_the_sections(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
-        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {CourseIndexPage, LearningPointIndexPage, NoticeIndexPage, EventIndexPage, HonoursIndexPage}
+        )
 
     def test_catalogue_holds_schools_only(self):
         self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
         self.assertAllowedSubpageTypes(CourseIndexPage, {ProviderPage})
 
-    def test_school_holds_courses_only(self):
+    def test_school_holds_courses_events_and_learning_points(self):
         self.assertAllowedParentPageTypes(ProviderPage, {CourseIndexPage})
-        self.assertAllowedSubpageTypes(ProviderPage, {CoursePage})
+        self.assertAllowedSubpageTypes(ProviderPage, {CoursePage, EventPage, LearningPointPage})
 
     def test_course_is_a_leaf_under_a_school(self):
         self.assertAllowedParentPageTypes(CoursePage, {ProviderPage})

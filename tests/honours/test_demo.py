@@ -8,11 +8,12 @@ from honours.selectors import public_awards
 from jizhou.demo import demo_catalogue_load
 from jizhou.demo_honours import demo_honours_load
 from jizhou.site_setup import site_ensure
+from tests.jizhou.demo_catalogues import every_school_catalogue
 
 
-def test_demo_honours(db, client):
+def test_demo_honours(db, client, tmp_path):
     today = timezone.localdate()
-    demo_catalogue_load(today=today)
+    demo_catalogue_load(every_school_catalogue(tmp_path), today)
     home = site_ensure().home
     demo_honours_load(home=home, today=today)
     demo_honours_load(home=home, today=today)  # idempotent
