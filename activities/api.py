@@ -10,7 +10,7 @@ from accounts.api_auth import api_auth
 from activities.models import EventKind, EventPage, EventSignup, upcoming_event_pages
 from activities.selectors import resident_signups
 from activities.services import event_signup, event_signup_cancel
-from core.api_errors import ApiError, ObjectId
+from core.api_errors import ApiError, ApiErrorOut, ObjectId
 from enrolment.refusals import EnrolmentRefused
 
 router = Router(tags=["社区活动"])
@@ -64,12 +64,8 @@ class EventFilters(Schema):
     limit: int = 20
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ApiErrorOut, 401: ApiErrorOut, 403: ApiErrorOut, 404: ApiErrorOut, 409: ApiErrorOut}
 
 
 def _event_out(event: EventPage, request: HttpRequest) -> dict:
@@ -124,7 +120,7 @@ def event_list_api(request: HttpRequest, filters: Query[EventFilters]):
     return {"count": events.count(), "items": [_event_out(e, request) for e in page]}
 
 
-@router.get("/events/{event_id}", response={200: EventOut, 404: ErrorOut}, auth=None, summary="活动详情")
+@router.get("/events/{event_id}", response={200: EventOut, 404: ApiErrorOut}, auth=None, summary="活动详情")
 def event_detail_api(request: HttpRequest, event_id: ObjectId):
     event = EventPage.objects.live().select_related("venue", "town", "provider").filter(pk=event_id).first()
     if event is None:
@@ -152,6 +148,6 @@ def event_signup_cancel_api(request: HttpRequest, signup_id: ObjectId):
     return Status(200, _signup_out(signup))
 
 
-@router.get("/me/event-signups", response={200: list[SignupOut], 401: ErrorOut}, auth=api_auth, summary="我的活动")
+@router.get("/me/event-signups", response={200: list[SignupOut], 401: ApiErrorOut}, auth=api_auth, summary="我的活动")
 def my_event_signups_api(request: HttpRequest):
     return [_signup_out(s) for s in resident_signups(request.auth)]

@@ -11,7 +11,7 @@ from accounts.api_auth import api_auth
 from circles import selectors, services
 from circles.models import CircleKind, StudyCircle
 from circles.services import CircleRefused
-from core.api_errors import ApiError, ObjectId
+from core.api_errors import ApiError, ApiErrorOut, ObjectId
 
 router = Router(tags=["学习团队"])
 
@@ -47,10 +47,6 @@ class MembershipOut(Schema):
     member: bool
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
 
 def _out(circle: StudyCircle) -> dict:
     return {
@@ -77,7 +73,7 @@ def circle_list_api(request: HttpRequest, town_id: int | None = None, kind: Circ
     return [_out(c) for c in selectors.active_circles(town_id=town_id, kind=kind)]
 
 
-@router.get("/circles/{circle_id}", response={200: CircleDetailOut, 404: ErrorOut}, auth=None, summary="学习团队")
+@router.get("/circles/{circle_id}", response={200: CircleDetailOut, 404: ApiErrorOut}, auth=None, summary="学习团队")
 def circle_detail_api(request: HttpRequest, circle_id: ObjectId):
     circle = selectors.circle_for_page(circle_id=circle_id)
     # A proposed circle is not public: the API answers as if it did not exist.
@@ -90,7 +86,7 @@ def circle_detail_api(request: HttpRequest, circle_id: ObjectId):
     return {**_out(circle), "description": circle.description, "upcoming_meetings": upcoming}
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {401: ApiErrorOut, 403: ApiErrorOut, 404: ApiErrorOut, 409: ApiErrorOut}
 
 
 @router.post(

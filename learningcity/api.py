@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from accounts.api_auth import api_auth
-from core.api_errors import ApiError
+from core.api_errors import ApiError, ApiErrorOut
 from learningcity.access import may_read_city_figures
 from learningcity.selectors import RURAL_TRAINING_TARGET, YEARS_SHOWN, Figures, city_figures, public_headlines
 
@@ -18,10 +18,6 @@ router = Router(tags=["学习型城市"])
 
 FIRST_YEAR = 2000
 
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 class FiguresOut(Schema):
@@ -98,7 +94,7 @@ def _figures_out(row: Figures) -> dict:
 
 @router.get(
     "/learning-city/figures",
-    response={200: CityFiguresOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: CityFiguresOut, 401: ApiErrorOut, 403: ApiErrorOut},
     auth=api_auth,
     url_name="learning_city_figures",
     summary="学习型城市数据（按乡镇、年份）",
