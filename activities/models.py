@@ -25,6 +25,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.counters import GuardedSeatCounters
 from core.numbers import parse_whole_number
 from courses.models import ProviderPage
 from places.models import Town
@@ -58,7 +59,7 @@ class EventIndexPage(Page):
         return context
 
 
-class EventPage(Page):
+class EventPage(GuardedSeatCounters, Page):
     """One event at a venue, published by the school (or the guidance centre) it sits under."""
 
     kind = models.CharField(_("活动类型"), max_length=20, choices=EventKind.choices, default=EventKind.LECTURE)
@@ -173,17 +174,6 @@ class EventPage(Page):
         ]
         indexes = [models.Index(fields=["starts_at"], name="event_starts_at_idx")]
 
-    COUNTERS = ("seats_taken", "arrivals")
-
-    def _refresh_counters(self) -> bool:
-        if not self.pk:
-            return False
-        row = EventPage.objects.filter(pk=self.pk).values(*self.COUNTERS).first()
-        if row is None:
-            return False
-        self.seats_taken, self.arrivals = row["seats_taken"], row["arrivals"]
-        return True
-
     def _from_tree(self) -> None:
         """The school is the parent page; the town defaults to the venue's."""
         if self.path and self.depth and self.depth > 1:
@@ -200,14 +190,13 @@ class EventPage(Page):
 
     def clean(self):
         super().clean()
-        self._refresh_counters()  # validate capacity against the seats actually taken, not a revision's copy
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("结束时间必须晚于开始时间。")
         if self.signup_closes and self.starts_at and self.signup_closes > self.starts_at:
             errors["signup_closes"] = _("报名截止时间不能晚于活动开始时间。")
-        if self.capacity is not None and self.capacity < self.seats_taken:
-            errors["capacity"] = _("名额不能少于已报名的%(count)d人。") % {"count": self.seats_taken}
+        if capacity_error := self.counters_capacity_error():
+            errors["capacity"] = capacity_error
         if self.capacity is None and self.seats_taken:
             errors["capacity"] = _("已有%(count)d人占用名额，不能改为不限人数。") % {"count": self.seats_taken}
         if errors:
@@ -215,12 +204,7 @@ class EventPage(Page):
 
     def save(self, *args, **kwargs):
         self._from_tree()
-        if kwargs.get("update_fields") is None and not kwargs.get("force_insert") and self._refresh_counters():
-            # A revision being published carries the counters as they were when it was saved: never write them.
-            kwargs["update_fields"] = [
-                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.COUNTERS
-            ]
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # without the seat counters (core/counters.py)
 
     # --- what a visitor sees -----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.counters import GuardedSeatCounters
 from core.snippets import NamedSnippet
 from courses import search as catalogue_search  # the listings' reads; it reads these models when called
 from courses.forms import CoursePageForm
@@ -291,7 +292,9 @@ class CoursePage(Page):
         return context
 
 
-class CourseClass(Orderable):
+# Its seat counters are written only by enrolment's seat rules (core/counters.py). Saving a class promotes
+# nobody: publishing its course does (enrolment.signals → course_waitlists_fill).
+class CourseClass(GuardedSeatCounters, Orderable):
     """A class (班次): one run of a course, at a venue, with its dates, schedule, teacher and seats."""
 
     course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="classes", verbose_name=_("课程"))
@@ -370,32 +373,8 @@ class CourseClass(Orderable):
     def __str__(self):
         return f"{self.course.title} · {self.label}" if self.course_id else self.label
 
-    # Counters owned by enrolment.services, which changes them only with conditional UPDATEs under the
-    # class row lock. Wagtail rebuilds classes from page revisions (with the counters as they were when the
-    # revision was saved), so an ordinary save() must never write them back.
-    COUNTERS = ("seats_taken", "arrivals")
-
-    def _refresh_counters(self) -> bool:
-        if not self.pk:
-            return False
-        row = CourseClass.objects.filter(pk=self.pk).values(*self.COUNTERS).first()
-        if row is None:
-            return False
-        self.seats_taken, self.arrivals = row["seats_taken"], row["arrivals"]
-        return True
-
-    def save(self, *args, **kwargs):
-        existing = kwargs.get("update_fields") is None and not kwargs.get("force_insert") and self._refresh_counters()
-        if existing:
-            kwargs["update_fields"] = [
-                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.COUNTERS
-            ]
-        # Saving a class promotes nobody: publishing its course does (enrolment.signals → course_waitlists_fill).
-        super().save(*args, **kwargs)
-
     def clean(self):
         super().clean()
-        self._refresh_counters()  # validate capacity against the seats actually taken, not a revision's copy
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("结课日期不能早于开课日期。")
@@ -404,8 +383,8 @@ class CourseClass(Orderable):
         latest_open = self.enrol_closes or self.starts_on
         if self.enrol_opens and latest_open and self.enrol_opens > latest_open:
             errors["enrol_opens"] = _("报名开始日期必须早于报名截止日期和开课日期。")
-        if self.capacity is not None and self.capacity < self.seats_taken:
-            errors["capacity"] = _("名额不能少于已报名的%(count)d人。") % {"count": self.seats_taken}
+        if capacity_error := self.counters_capacity_error():
+            errors["capacity"] = capacity_error
         if errors:
             raise ValidationError(errors)
 
