@@ -16,7 +16,7 @@ from accounts.login_limits import LoginLocked, password_attempt
 from accounts.phone import normalise_phone
 from accounts.selectors import api_token_expires_at, api_token_for_bearer, api_tokens_of
 from accounts.services import AccountRefused, api_token_create, api_token_revoke, api_token_touch
-from core.api_errors import ApiError
+from core.api_errors import ApiError, ApiErrorOut
 from core.ratelimit import client_ip
 
 TOKEN_NAME = "API"
@@ -64,11 +64,6 @@ class TokenOut(Schema):
     token: str
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
-
 class TokenInfo(Schema):
     id: int
     name: str
@@ -80,7 +75,7 @@ class TokenInfo(Schema):
 
 @router.post(
     "/token",
-    response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    response={201: TokenOut, 400: ApiErrorOut, 401: ApiErrorOut, 429: ApiErrorOut},
     auth=None,
     summary="用手机号和密码换取接口令牌",
     description=f"令牌{settings.API_TOKEN_MAX_AGE_DAYS}天后失效，修改密码后立即失效。只有失败的尝试计数。",
@@ -102,7 +97,7 @@ def token_create(request: HttpRequest, data: TokenIn):
 
 
 @router.get(
-    "/tokens", response={200: list[TokenInfo], 401: ErrorOut}, auth=api_auth, summary="我的接口令牌（不含令牌本身）"
+    "/tokens", response={200: list[TokenInfo], 401: ApiErrorOut}, auth=api_auth, summary="我的接口令牌（不含令牌本身）"
 )
 def token_list(request: HttpRequest):
     return [
@@ -120,7 +115,7 @@ def token_list(request: HttpRequest):
 
 @router.delete(
     "/tokens/{token_id}",
-    response={204: None, 401: ErrorOut, 404: ErrorOut},
+    response={204: None, 401: ApiErrorOut, 404: ApiErrorOut},
     auth=api_auth,
     summary="撤销我的一个接口令牌",
 )

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from accounts.api_auth import api_auth
-from core.api_errors import ApiError, ObjectId
+from core.api_errors import ApiError, ApiErrorOut, ObjectId
 from courses.models import CourseClass
 from enrolment.models import Enrolment
 from enrolment.selectors import learner_enrolments, waitlist_length, waitlist_position
@@ -52,12 +52,7 @@ class EnrolmentCreatedOut(Schema):
     waitlist_position: int | None
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ApiErrorOut, 401: ApiErrorOut, 403: ApiErrorOut, 404: ApiErrorOut, 409: ApiErrorOut}
 
 
 def _refuse(error: EnrolmentRefused):
@@ -79,7 +74,7 @@ def _enrolment_out(enrolment: Enrolment, position: int | None) -> dict:
     }
 
 
-@router.get("/classes/{class_id}", response={200: ClassOut, 404: ErrorOut}, auth=None, summary="班次与余位")
+@router.get("/classes/{class_id}", response={200: ClassOut, 404: ApiErrorOut}, auth=None, summary="班次与余位")
 def class_detail(request: HttpRequest, class_id: ObjectId):
     course_class = (
         CourseClass.objects.select_related("course", "venue__town").filter(pk=class_id, course__live=True).first()
@@ -137,6 +132,6 @@ def enrolment_complete_view(request: HttpRequest, enrolment_id: ObjectId):
     return Status(200, _enrolment_out(enrolment, None))
 
 
-@router.get("/me/enrolments", response={200: list[EnrolmentOut], 401: ErrorOut}, auth=api_auth, summary="我的报名")
+@router.get("/me/enrolments", response={200: list[EnrolmentOut], 401: ApiErrorOut}, auth=api_auth, summary="我的报名")
 def my_enrolments(request: HttpRequest):
     return [_enrolment_out(e, e.waitlist_position) for e in learner_enrolments(request.auth)]

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from accounts.api_auth import BearerTokenAuth, api_auth
-from core.api_errors import ApiError, ObjectId
+from core.api_errors import ApiError, ApiErrorOut, ObjectId
 from courses.models import CoursePage
 from media.lesson_selectors import (
     course_lesson_list,
@@ -25,11 +25,6 @@ from media.progress import MAX_SEGMENTS_PER_REPORT
 from media.progress_services import EVENTS, ProgressRefused, progress_report, viewing_start
 
 router = Router(tags=["线上课程"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 class LessonSummaryOut(Schema):
@@ -104,7 +99,7 @@ class ProgressOut(Schema):
     course_completed: bool
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ApiErrorOut, 401: ApiErrorOut, 403: ApiErrorOut, 404: ApiErrorOut, 409: ApiErrorOut}
 
 
 def _viewer(request: HttpRequest):
@@ -121,7 +116,7 @@ def _refuse(error: ProgressRefused):
 
 @router.get(
     "/courses/{course_id}/lessons",
-    response={200: list[LessonSummaryOut], 404: ErrorOut},
+    response={200: list[LessonSummaryOut], 404: ApiErrorOut},
     auth=None,
     summary="课程的线上课（按顺序）",
 )
@@ -169,7 +164,7 @@ def _lesson_out(lesson: LessonPage, user) -> dict:
     }
 
 
-@router.get("/lessons/{lesson_id}", response={200: LessonOut, 404: ErrorOut}, auth=None, summary="一节线上课")
+@router.get("/lessons/{lesson_id}", response={200: LessonOut, 404: ApiErrorOut}, auth=None, summary="一节线上课")
 def lesson_detail(request: HttpRequest, lesson_id: ObjectId):
     lesson = lesson_for_learner(lesson_id)
     if lesson is None:

@@ -10,17 +10,12 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from accounts.api_auth import api_auth
-from core.api_errors import ApiError
+from core.api_errors import ApiError, ApiErrorOut
 from core.ratelimit import CERTIFICATE_MISSES_PER_ADDRESS, client_ip, rate_limit_count, rate_limit_exhausted
 from records.selectors import certificate_public, certificate_public_facts, learner_statements, learning_summary
 from records.services import normalise_certificate_code
 
 router = Router(tags=["学习档案"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 class YearCategoryOut(Schema):
@@ -69,7 +64,7 @@ class CertificateOut(Schema):
     revoked_reason: str | None
 
 
-@router.get("/me/record", response={200: RecordOut, 401: ErrorOut}, auth=api_auth, summary="我的学习档案")
+@router.get("/me/record", response={200: RecordOut, 401: ApiErrorOut}, auth=api_auth, summary="我的学习档案")
 def my_record(request: HttpRequest):
     summary = learning_summary(request.auth)
     return {
@@ -108,14 +103,17 @@ def my_record(request: HttpRequest):
 
 
 @router.get(
-    "/me/record/statements", response={200: list[dict], 401: ErrorOut}, auth=api_auth, summary="我的xAPI学习记录"
+    "/me/record/statements", response={200: list[dict], 401: ApiErrorOut}, auth=api_auth, summary="我的xAPI学习记录"
 )
 def my_statements(request: HttpRequest):
     return learner_statements(request.auth)
 
 
 @router.get(
-    "/certificates/{code}", response={200: CertificateOut, 404: ErrorOut, 429: ErrorOut}, auth=None, summary="证书核验"
+    "/certificates/{code}",
+    response={200: CertificateOut, 404: ApiErrorOut, 429: ApiErrorOut},
+    auth=None,
+    summary="证书核验",
 )
 def certificate_verify(request: HttpRequest, code: str):
     ip = client_ip(request)
