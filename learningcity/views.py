@@ -122,4 +122,7 @@ def dashboard_export(request, table: str):
 @require_GET
 def summary(request):
     """学习型城市建设: the district's headline figures, open to everyone."""
-    return render(request, "learningcity/summary.html", {"headlines": public_headlines()})
+    # Centre staff and 区领导 reach the full dashboard from here (the public site's way in; the admin's Reports
+    # menu is the other). Their page is never the cached anonymous one.
+    context = {"headlines": public_headlines(), "may_read_dashboard": may_read_city_figures(request.user)}
+    return render(request, "learningcity/summary.html", context)

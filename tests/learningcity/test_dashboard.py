@@ -91,6 +91,16 @@ def test_the_public_summary_shows_headline_figures_to_anyone(client, city):
     assert data[1]["learners"] == 4 and data[1]["community_rate"] == 0.2 and data[1]["rural_target"] == 35.0
 
 
+def test_district_leaders_reach_the_dashboard_from_the_public_summary(client, city, leader):
+    link = f'href="{DASHBOARD}"'
+    assert link not in client.get(reverse("learningcity:summary")).content.decode()  # not for visitors
+    client.force_login(UserFactory())
+    assert link not in client.get(reverse("learningcity:summary")).content.decode()  # nor for residents
+    client.force_login(leader)
+    assert link in client.get(reverse("learningcity:summary")).content.decode()
+    assert client.get(DASHBOARD).status_code == 200
+
+
 @pytest.mark.parametrize("who", ["resident", "teacher", "staff_a"])
 def test_school_staff_teachers_and_residents_are_refused(client, city, who, request, teacher, staff_a):
     person = {"resident": UserFactory(), "teacher": teacher, "staff_a": staff_a}[who]
