@@ -4,6 +4,7 @@ and the centre's notices (通知公告).
 Reads live in community/selectors.py; pages only ask them for what they show.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
@@ -15,7 +16,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from community import selectors
-from courses.models import ProviderKind
+from courses.models import ProviderKind, ProviderPage
+from places.models import VenueKind
 
 RICH_TEXT = ["h3", "bold", "italic", "link", "ol", "ul"]
 NOTICES_PER_PAGE = 10
@@ -83,7 +85,10 @@ class LearningPointPage(Page):
         verbose_name=_("地点"),
         on_delete=models.PROTECT,
         related_name="learning_point_page",
-        help_text=_("学习点的地址、开放时间、电话和到达方式取自这个地点。"),
+        limit_choices_to={"kind": VenueKind.LEARNING_POINT},
+        help_text=_(
+            "学习点的地址、开放时间、电话和到达方式取自这个地点。只能选类型为“村/社区学习点”、位于本社区学校所在乡镇的地点。"
+        ),
     )
     intro = models.TextField(_("简介"), blank=True)
 
@@ -105,6 +110,23 @@ class LearningPointPage(Page):
     def can_create_at(cls, parent):
         """Only under a community school (ProviderPage allows the type; other kinds of school run no points)."""
         return super().can_create_at(parent) and getattr(parent.specific, "kind", None) == ProviderKind.COMMUNITY_SCHOOL
+
+    def clean(self):
+        super().clean()
+        # A community school runs the points of its own town: a point elsewhere would appear under the wrong
+        # school in near-me and in the dashboard's coverage.
+        school = self._school()
+        if self.venue_id and school and school.town_id and self.venue.town_id != school.town_id:
+            raise ValidationError(
+                {"venue": _("这个地点不在%(town)s，不能作为%(school)s的学习点。") % {
+                    "town": school.town.name, "school": school.title
+                }}
+            )  # fmt: skip
+
+    def _school(self) -> ProviderPage | None:
+        if not self.path or not self.depth or self.depth <= 1:
+            return None
+        return ProviderPage.objects.select_related("town").filter(path=self.path[: -self.steplen]).first()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

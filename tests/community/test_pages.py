@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents.models import Document
 
 from activities.models import EventPage
-from community.models import LearningPointLesson, NoticeAttachment, NoticePage
+from community.models import LearningPointLesson, LearningPointPage, NoticeAttachment, NoticePage
+from places.models import Venue, VenueKind
 from tests.factories import course_class, course_page
 from tests.media.lessons import lesson_page, ready_media
 
@@ -96,3 +98,16 @@ def test_a_notice_shows_its_date_and_attachments(client, district):
     html = client.get(page.url).content.decode()
     assert "关于2027年春季班报名的通知" in html and timezone.localdate().strftime("%Y年") in html
     assert "2027年春季班报名表" in html and document.url in html
+
+
+def test_a_learning_point_must_be_a_village_point_in_its_schools_town(district):
+    xiaying_school, bangjun = district["xiaying_school"], district["towns"]["bangjun"]
+    elsewhere = Venue.objects.create(name="邦均镇某村", town=bangjun, kind=VenueKind.LEARNING_POINT)
+    with pytest.raises(ValidationError) as refused:
+        xiaying_school.add_child(instance=LearningPointPage(title="错镇的学习点", slug="wrong-town", venue=elsewhere))
+    assert "不在下营镇" in str(refused.value.message_dict["venue"])
+    a_school = Venue.objects.create(name="下营镇中学", town=district["towns"]["xiaying"], kind=VenueKind.SCHOOL)
+    with pytest.raises(ValidationError) as refused:
+        xiaying_school.add_child(instance=LearningPointPage(title="不是学习点", slug="not-a-point", venue=a_school))
+    assert "venue" in refused.value.message_dict
+    assert not LearningPointPage.objects.filter(slug__in=["wrong-town", "not-a-point"]).exists()
