@@ -11,7 +11,9 @@ Set-up, from scratch (skipped with --skip-setup, reusing the last one):
    `DJANGO_DEBUG=0`, Redis as cache and Celery broker, and a Celery worker.
 Scenarios (wrk 4 from Debian, `apt-get install wrk`; Lua scripts written to a temporary folder):
 - `pages`: a static file through WhiteNoise, then home, catalogue and a course page, anonymous: req/s of
-  each page as a ratio to the static file's req/s on the same server.
+  each page as a ratio to the static file's req/s on the same server; per run, how the page cache answered
+  (X-Page-Cache: hit, miss, stale) and the CPU seconds each gunicorn worker used (a run whose keep-alive
+  connections were mostly accepted by one worker gets one core: compare that column before blaming the page).
 - `rush`: an authenticated read (GET /api/v1/me/enrolments, each request a different resident's token), then
   every resident POSTs /api/v1/classes/{id}/enrolments once: all on the one class, then spread over 20 classes.
   enrolments/s as a ratio to the read's req/s; oversold (DB count), errors (non-2xx, socket errors), p99.
@@ -62,6 +64,12 @@ def parse_args():
     parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument(
+        "--reuse-port",
+        default="config",
+        choices=["config", "on", "off"],
+        help="each worker its own SO_REUSEPORT socket (on), one shared socket (off), or as deploy/gunicorn.conf.py",
+    )
     parser.add_argument("--connections", type=int, default=16, help="wrk connections for pages and reads")
     parser.add_argument("--rush-clients", type=int, default=32, help="concurrent residents in the rush")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each throughput run")
@@ -175,6 +183,7 @@ class Stack:
             GUNICORN_WORKERS=str(args.workers),
             GUNICORN_THREADS=str(args.threads),
             PAGE_CACHE_SECONDS="300" if page_cache else "0",
+            **({} if args.reuse_port == "config" else {"GUNICORN_REUSE_PORT": "1" if args.reuse_port == "on" else "0"}),
         )
         self.gunicorn = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "jizhou.wsgi:application"],
@@ -242,27 +251,35 @@ def http_get(port: int, path: str, headers=None) -> tuple[int, bytes, dict]:
 
 # --- wrk ------------------------------------------------------------------------------------------------------
 
-# Counts answers by status and reports them with wrk's own figures as one JSON line.
+# Counts answers by status and by the page cache's X-Page-Cache header (hit, miss, stale; "-" when the cache was
+# not asked) and reports them with wrk's own figures as one JSON line.
 REPORT_LUA = r"""
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) statuses = {} end
+function init(args) statuses, cached = {}, {} end
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  local how = headers["X-Page-Cache"] or "-"
+  cached = cached or {}  -- other scripts' init() set only statuses
+  cached[how] = (cached[how] or 0) + 1
 end
-function done(summary, latency, requests)
+local function summed(name)
   local counts = {}
   for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do counts[tostring(status)] = (counts[tostring(status)] or 0) + n end
+    for k, n in pairs(thread:get(name) or {}) do counts[tostring(k)] = (counts[tostring(k)] or 0) + n end
   end
   local parts = {}
-  for status, n in pairs(counts) do table.insert(parts, string.format('"%s": %d', status, n)) end
+  for k, n in pairs(counts) do table.insert(parts, string.format('"%s": %d', k, n)) end
+  return table.concat(parts, ", ")
+end
+function done(summary, latency, requests)
   io.write(string.format(
     'WRKJSON {"requests": %d, "seconds": %.4f, "errors": %d, "p50": %.1f, "p99": %.1f, "max": %.1f, ' ..
-    '"statuses": {%s}}\n',
+    '"statuses": {%s}, "page_cache": {%s}}\n',
     summary.requests, summary.duration / 1e6,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000, table.concat(parts, ", ")))
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    summed("statuses"), summed("cached")))
 end
 """
 
@@ -355,6 +372,16 @@ def show(label: str, f: dict, base: float | None = None) -> str:
 # --- Scenarios ------------------------------------------------------------------------------------------------
 
 
+def worker_cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds each process has used so far (/proc/<pid>/stat, fields 14 and 15)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
 def static_path(port: int) -> str:
     _status, body, _headers = http_get(port, "/")
     return re.search(rb'href="(/static/css/site\.[^"]+\.css)"', body).group(1).decode()
@@ -374,14 +401,24 @@ def scenario_pages(args, data, *, page_cache: bool) -> dict:
             for _ in range(args.workers * args.threads * 2):
                 http_get(stack.port, path)
         print(f"\n#### Anonymous pages, page cache {'on' if page_cache else 'off'}\n")
-        print("| page | req/s | ratio to static | p50 ms | p99 ms | socket errors / non-2xx |")
-        print("|---|---:|---:|---:|---:|---|")
+        print(
+            "| page | req/s | ratio to static | p50 ms | p99 ms | socket errors / non-2xx "
+            "| X-Page-Cache | CPU s per worker |"
+        )
+        print("|---|---:|---:|---:|---:|---|---|---|")
         base = None
         for name, path in pages.items():
+            cpu_before = worker_cpu_seconds(stack.worker_pids())
             figures = wrk(stack.port, path, seconds=args.seconds, connections=args.connections)
+            cpu_after = worker_cpu_seconds(stack.worker_pids())
+            # Keep-alive connections stay with the worker that accepted them: a run whose connections all went
+            # to one worker uses one core, whatever the page costs.
+            figures["worker_cpu_seconds"] = [round(cpu_after[pid] - cpu_before.get(pid, 0), 1) for pid in cpu_after]
             base = base or figures["rps"]
             results[name] = figures
-            print(show(name, figures, None if name == "static file" else base), flush=True)
+            cached = ", ".join(f"{how} {n}" for how, n in sorted(figures["page_cache"].items()))
+            cpu = " / ".join(f"{seconds:.1f}" for seconds in figures["worker_cpu_seconds"])
+            print(show(name, figures, None if name == "static file" else base) + f" {cached} | {cpu} |", flush=True)
     finally:
         stack.stop()
     return results

@@ -15,6 +15,7 @@ workers = int(os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 2)))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Phones on village Wi-Fi reuse their connection for the page's CSS and JS.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "0") == "1"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 # Workers are not recycled (0): the 30-minute soak in BENCHMARKS.md shows their memory flat, and a fresh worker's

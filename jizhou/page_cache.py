@@ -23,6 +23,13 @@ never share a page or share one visitor's CSRF token with the next. Here:
   after it. A course page lives `PAGE_CACHE_SECONDS` (0 turns the cache off). Listings (home, catalogue,
   school pages) also show "余 N 个名额" for many classes; replacing them on every enrolment would leave them
   uncached on the busiest days, so they live `PAGE_CACHE_LISTING_SECONDS` and may show a seat count that old.
+- One regenerator per page: a page gone stale (its time is up, or a generation changed) is rendered again by the
+  one request that takes its lock in the shared cache (`cache.add`); requests arriving meanwhile get the previous
+  page (X-Page-Cache: stale) instead of each rendering it — a course page whose seats change with every enrolment
+  of a rush would otherwise be rendered by every visitor in between. They see it as it was at most the render's
+  time earlier (the lock expires after `REGENERATION_SECONDS` if its holder dies). A page not stored at all yet
+  (first visit, or evicted) is waited for, up to `PAGE_CACHE_WAIT_SECONDS`, then rendered anyway. Entries stay
+  in the shared cache `STALE_SECONDS` beyond their lifetime for this.
 - Each process keeps the pages it served lately (`PAGE_CACHE_LOCAL_ENTRIES`, LRU) and trusts one for
   `PAGE_CACHE_LOCAL_SECONDS` after it last checked the generations in the shared cache; the process that makes
   a change forgets them at once. So another process may show a page up to that long after a change (1 s: as if
@@ -51,8 +58,16 @@ from jizhou.preferences import chosen_language, display_preferences
 
 GENERATION_KEY = "pagecache:generation"
 PATH_GENERATION_PREFIX = "pagecache:path-generation:"
-# v2: the entry holds the answer as it left the whole stack (body split at the CSRF token, every header).
-ENTRY_PREFIX = "pagecache:page:v2:"
+# v3: the entry holds the answer as it left the whole stack (body split at the CSRF token, every header) and the
+# time it is fresh until.
+ENTRY_PREFIX = "pagecache:page:v3:"
+REGENERATING_PREFIX = "pagecache:regenerating:"
+# A regenerator that died (killed worker) holds its page's lock at most this long.
+REGENERATION_SECONDS = 10
+# How long a stale entry is kept for the requests that arrive while it is being rendered again.
+STALE_SECONDS = 60
+# How often a request waiting for another's first render of a page looks for it.
+WAIT_POLL_SECONDS = 0.02
 CSRF_PLACEHOLDER = "__jizhou_csrf_token__"
 # What {% csrf_token %} renders (django.template.defaulttags.CsrfTokenNode).
 CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
@@ -73,6 +88,15 @@ def _hashed(text: str) -> str:
 
 def _path_generation_key(path: str) -> str:
     return PATH_GENERATION_PREFIX + _hashed(path)
+
+
+def regenerating_key(entry_key: str) -> str:
+    """The shared lock held by the one request rendering the page stored under `entry_key` again."""
+    return REGENERATING_PREFIX + entry_key
+
+
+def page_cache_wait_seconds() -> float:
+    return getattr(settings, "PAGE_CACHE_WAIT_SECONDS", 3)
 
 
 class _RecentPages:
@@ -156,7 +180,7 @@ def _may_use_cache(request: HttpRequest) -> bool:
     return _is_page_path(request.path_info)
 
 
-def _entry_key(request: HttpRequest) -> str:
+def entry_key(request: HttpRequest) -> str:
     prefs = display_preferences(request)
     # get_host() also refuses a Host not in ALLOWED_HOSTS (400), as CommonMiddleware would.
     variant = "\n".join(
@@ -200,13 +224,18 @@ def _may_store(request: HttpRequest, response: HttpResponse) -> bool:
     return page is not None and not page.get_view_restrictions().exists()
 
 
-def _stored(response: HttpResponse, generation: tuple[str, str]) -> dict:
+def _is_current(entry: dict | None, generation: tuple[str, str]) -> bool:
+    return entry is not None and tuple(entry["generation"]) == generation and entry["fresh_until"] > time.time()
+
+
+def _stored(response: HttpResponse, generation: tuple[str, str], *, lifetime: int) -> dict:
     body = response.content
     if response.get("Content-Encoding") == "gzip":  # this visitor accepted gzip; the next one may not
         body = gzip.decompress(body)
     content = CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", body.decode(response.charset))
     return {
         "generation": generation,
+        "fresh_until": time.time() + lifetime,
         "parts": [part.encode(response.charset) for part in content.split(CSRF_PLACEHOLDER)],
         "headers": [(name, value) for name, value in response.items() if name.lower() not in RECOMPUTED_HEADERS],
     }
@@ -224,7 +253,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _may_use_cache(request):
             return self.get_response(request)
-        key, path_key = _entry_key(request), _path_generation_key(request.path)
+        key, path_key = entry_key(request), _path_generation_key(request.path)
         entry = recent_pages.get(key)
         if entry is not None:
             return self._served(request, entry)
@@ -232,24 +261,64 @@ class AnonymousPageCacheMiddleware:
         found = cache.get_many([GENERATION_KEY, path_key, key])  # one round trip for a hit
         generation = (_generation(GENERATION_KEY, found), _generation(path_key, found))
         entry = found.get(key)
-        if entry is not None and tuple(entry["generation"]) == generation:
+        if _is_current(entry, generation):
             recent_pages.put(key, entry, checked_at=checked_at)
             return self._served(request, entry)
+        if None in generation or request.method != "GET":
+            # The shared cache did not answer (nobody to share the work with), or a HEAD (its answer is not stored).
+            return self._rendered(request, key, generation, checked_at)
+        if cache.add(regenerating_key(key), 1, timeout=REGENERATION_SECONDS):
+            try:
+                # The lock may have been free because its last holder has just stored the page.
+                entry = cache.get(key)
+                if _is_current(entry, generation):
+                    return self._served(request, entry)
+                return self._rendered(request, key, generation, checked_at)
+            finally:
+                cache.delete(regenerating_key(key))
+        # Another request is rendering this page.
+        if entry is not None:
+            return self._served(request, entry, how="stale")
+        entry = self._waited_for(key, generation)
+        if entry is not None:
+            return self._served(request, entry)
+        return self._rendered(request, key, generation, checked_at)
+
+    def _rendered(self, request: HttpRequest, key: str, generation: tuple, checked_at: float) -> HttpResponse:
         response = self.get_response(request)
         if _may_store(request, response):
-            entry = _stored(response, generation)
-            cache.set(key, entry, timeout=_lifetime(response))
+            lifetime = _lifetime(response)
+            entry = _stored(response, generation, lifetime=lifetime)
+            cache.set(key, entry, timeout=lifetime + STALE_SECONDS)
             if None not in generation:  # the shared cache answered: its generations can be trusted briefly
                 recent_pages.put(key, entry, checked_at=checked_at)
             response[HIT_HEADER] = "miss"
+        elif request.method == "GET" and None not in generation:
+            # The page is no longer one to store (unpublished, restricted, failing): drop the previous copy too, so
+            # visitors arriving during another render are not given it.
+            cache.delete(key)
         return response
 
-    def _served(self, request: HttpRequest, entry: dict) -> HttpResponse:
+    @staticmethod
+    def _waited_for(key: str, generation: tuple) -> dict | None:
+        """The page another request is rendering for the first time, once stored; None when it stopped without
+        storing one (a page that is not cached) or takes longer than PAGE_CACHE_WAIT_SECONDS."""
+        deadline = time.monotonic() + page_cache_wait_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_POLL_SECONDS)
+            found = cache.get_many([key, regenerating_key(key)])
+            if _is_current(found.get(key), generation):
+                return found[key]
+            if regenerating_key(key) not in found:
+                return None
+        return None
+
+    def _served(self, request: HttpRequest, entry: dict, *, how: str = "hit") -> HttpResponse:
         self.csrf.process_request(request)  # reads the visitor's CSRF cookie, if they have one
         response = HttpResponse(get_token(request).encode().join(entry["parts"]))
         for name, value in entry["headers"]:
             response[name] = value
         response["Content-Length"] = str(len(response.content))
-        response[HIT_HEADER] = "hit"
+        response[HIT_HEADER] = how
         self.csrf.process_response(request, response)  # sets the CSRF cookie when the visitor had none
         return self.gzip.process_response(request, response)

@@ -183,6 +183,8 @@ PAGE_CACHE_LISTING_SECONDS = env.int("PAGE_CACHE_LISTING_SECONDS", default=30)
 # later) and keeps this many such pages; 0 seconds: always ask the shared cache.
 PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
 PAGE_CACHE_LOCAL_ENTRIES = env.int("PAGE_CACHE_LOCAL_ENTRIES", default=200)
+# A visitor of a page another request is rendering for the first time waits this long for it before rendering it too.
+PAGE_CACHE_WAIT_SECONDS = env.float("PAGE_CACHE_WAIT_SECONDS", default=3.0)
 
 # --- Background work ------------------------------------------------------------------------
 
