@@ -194,6 +194,34 @@ QUERIES = [
     "合唱",
 ]
 
+# The kind of each query, to print p50/p95 per kind (a request with a filter or sort counts as "filters").
+QUERY_KINDS = {
+    **dict.fromkeys(["lishu", "ls", "shufa", "znsj", "tjq", "yanglao", "zhongyaocai", "dzsw"], "pinyin"),
+    **dict.fromkeys(["梨", "菇", "手机", "2026年"], "broad"),
+    **dict.fromkeys(["电脑", "蘑菇", "电商", "开网店", "书发", "太级拳", "冬季管理", "果树修剪"], "synonym/typo"),
+}
+
+
+def query_kind(request: dict) -> str:
+    if set(request) - {"q"}:
+        return "filters"
+    return QUERY_KINDS.get(request["q"], "narrow")
+
+
+def kind_percentiles(requests: list[dict], latencies: list[float]) -> dict[str, dict]:
+    """p50/p95 (ms) and the number of requests of each kind, the slow kind visible at a glance."""
+    by_kind: dict[str, list[float]] = {}
+    for request, latency in zip(requests, latencies, strict=True):
+        by_kind.setdefault(query_kind(request), []).append(latency)
+    return {
+        kind: {
+            "n": len(values),
+            "p50_ms": round(statistics.median(values), 1),
+            "p95_ms": round(sorted(values)[max(0, int(len(values) * 0.95) - 1)], 1),
+        }
+        for kind, values in sorted(by_kind.items())
+    }
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -292,6 +320,15 @@ def main():
             f"{r['courses'] / r['index_s'] if r['index_s'] else 0:.0f} | "
             f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} |"
         )
+    print()
+    print("| database | courses | kind | requests | p50 (ms) | p95 (ms) |")
+    print("| --- | ---: | --- | ---: | ---: | ---: |")
+    for r in results:
+        for kind, figures in r["kinds"].items():
+            print(
+                f"| {r['vendor']} | {r['courses']:,} | {kind} | {figures['n']} | "
+                f"{figures['p50_ms']:.0f} | {figures['p95_ms']:.0f} |"
+            )
     if args.engine:
         search_server_bench.print_table(results)
 
@@ -483,6 +520,7 @@ def worker(args, size: int):
         latencies.append((time.perf_counter() - t) * 1000)
         assert response.status_code == 200, response.status_code
         totals.append(response.json()["count"])
+    kinds = kind_percentiles(requests, latencies)
     latencies.sort()
     result = {
         "vendor": connection.vendor,
@@ -495,6 +533,8 @@ def worker(args, size: int):
         "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1),
         "max_ms": round(latencies[-1], 1),
         "median_results": statistics.median(totals),
+        "kinds": kinds,
+        "load_average": os.getloadavg()[0],
     }
     if os.environ.get(search_server_bench.ENV_URL):
         result.update(search_server_bench.measure_server(client, requests, os.environ[search_server_bench.ENV_URL]))

@@ -74,13 +74,14 @@ class CourseSearchQuery(Schema):
     page: str | None = Field(None, description="页码，从 1 开始（每页20条）")
 
 
-def _course(hit) -> dict:
+def _course(hit, request: HttpRequest) -> dict:
     course = hit.course
     next_class = course.next_class
     return {
         "id": course.pk,
         "title": course.title,
-        "url": course.url or "",
+        # With the request, Wagtail reads the sites' root paths once per request, not once per course.
+        "url": course.get_url(request) or "",
         "provider": course.provider.title if course.provider else None,
         "category": course.category.name if course.category else None,
         "summary": course.summary,
@@ -119,7 +120,7 @@ def courses_search(request: HttpRequest, filters: Query[CourseSearchQuery]):
         "count": response.total,
         "page": response.page,
         "num_pages": response.num_pages,
-        "results": [_course(hit) for hit in response.hits],
+        "results": [_course(hit, request) for hit in response.hits],
         "facets": _facets(response.facets),
         "facets_approximate": response.facets_approximate,
         "suggestion": response.suggestion,

@@ -36,6 +36,8 @@ SYNONYMS_VERSION_KEY = "course_search:synonyms-version"
 VERSION_CHECK_SECONDS = 10
 MAX_QUERY_CHARS = 100
 MAX_QUERY_GROUPS = 12
+# Distinct runs of Chinese text whose analysis is kept (a few hundred bytes each): a province's catalogue.
+RUN_TERMS_CACHE = 200_000
 # Words residents add around what they want ("我想学书法的课程"): dropped from queries unless nothing else is left.
 QUERY_STOPWORDS = frozenset(
     [
@@ -78,7 +80,14 @@ _NUMERAL_RUN = re.compile(f"[{_NUMERAL_CHARS}]{{2,}}|(?<=第)[{_NUMERAL_CHARS}]"
 _SYNONYM_SEPARATORS = re.compile(r"[\s,，、=;；]+")
 
 _lock = threading.Lock()
-_state: dict = {"tokenizer": None, "version": None, "checked": 0.0, "synonyms": None, "synonyms_version": None}
+_state: dict = {
+    "tokenizer": None,
+    "version": None,
+    "generation": 0,
+    "checked": 0.0,
+    "synonyms": None,
+    "synonyms_version": None,
+}
 
 
 def is_cjk(term: str) -> bool:
@@ -159,7 +168,15 @@ def tokenizer():
         except Exception:  # noqa: BLE001 — the database may not be migrated yet (first migrate, checks)
             logger.warning("search dictionary: could not read extra words from the database", exc_info=True)
         _state["tokenizer"], _state["version"] = tok, version
+        _state["generation"] += 1  # cuts cached with the previous dictionary are not reused (_run_terms)
         return tok
+
+
+def dictionary_generation() -> int:
+    """Counts up whenever the dictionary is loaded or reloaded (loading it first, when due): a cache of cut
+    text keys on it, so no cut made with an older dictionary is reused."""
+    tokenizer()
+    return _state["generation"]
 
 
 def synonym_group(terms: str) -> set[str]:
@@ -238,11 +255,17 @@ def words(text: str, *, search_mode: bool = True) -> list[str]:
     return out
 
 
-def index_terms(text: str) -> str:
-    """The space-separated terms stored for `text`: words, their pinyin and initials, single characters,
-    and the digits of Chinese numbers."""
-    terms: list[str] = numeral_terms(normalize(text))
-    for word in words(text, search_mode=True):
+@lru_cache(maxsize=RUN_TERMS_CACHE)
+def _run_terms(run: str, dictionary: int) -> tuple[str, ...]:
+    """The index terms of one run of Chinese characters: its search-mode words, each with its pinyin, its
+    initials and its single characters. Course text repeats its phrases (a school's courses, a town's
+    name, 课程简介…), and cutting and spelling a run is most of what indexing costs, so a run is analysed
+    once per process and dictionary: `dictionary` is the tokenizer's generation, counted up whenever staff's
+    words reload it, so a cached cut never outlives the dictionary it was made with."""
+    terms: list[str] = []
+    for word in _state["tokenizer"].cut_for_search(run):
+        if not word.strip():
+            continue
         terms.append(word)
         if is_cjk(word):
             full, initials = pinyin_forms(word)
@@ -252,6 +275,20 @@ def index_terms(text: str) -> str:
                 if len(initials) > 1:
                     terms.append(initials)
                 terms.extend(word)
+    return tuple(terms)
+
+
+def index_terms(text: str) -> str:
+    """The space-separated terms stored for `text`: words, their pinyin and initials, single characters,
+    and the digits of Chinese numbers."""
+    normalized = normalize(text)
+    terms: list[str] = numeral_terms(normalized)
+    dictionary = dictionary_generation()
+    for run in _runs(normalized):
+        if is_cjk(run):
+            terms.extend(_run_terms(run, dictionary))
+        else:
+            terms.append(run)
     return " ".join(terms)
 
 

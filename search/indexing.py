@@ -2,11 +2,15 @@
 because it is also the fallback when Elasticsearch cannot be reached. Documents come from the registered
 source (search.registry), by id."""
 
+import datetime
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 
+from django.utils import timezone
+
 from search.engines import EngineUnavailable, SearchEngine, configured_engine, database_engine
+from search.models import SearchDocument
 from search.registry import registered_source
 
 logger = logging.getLogger(__name__)
@@ -68,37 +72,68 @@ def reindex(
     batch_size: int = BATCH_SIZE,
     only_server: bool = False,
 ) -> dict[str, int]:
-    """Rebuild every index from the source while the site keeps serving: documents are replaced batch by
-    batch (each batch in one transaction, so a document is never missing), and documents the source no
-    longer has are removed at the end. With `only_server`, only the search server's index (after it lost
-    its index; the database engine's is kept up to date all along)."""
+    """Rebuild every index from the source while the site keeps serving: the database engine's documents are
+    replaced batch by batch (each batch in one transaction, so a document is never missing); the search
+    server's index is built anew beside the one searches read, which it then replaces (bulk_loading).
+    Documents changed while it was built are indexed again at the end, and documents the source no longer
+    has are removed. With `only_server`, only the search server's index (after it lost its index; the
+    database engine's is kept up to date all along)."""
     ids = registered_source().live_ids()
-    batches = _batches(ids, batch_size)
     done = progress(iter(ids), len(ids)) if progress else None
     indexed = 0
+    copied: list[tuple[Sequence[int], datetime.datetime, set[int]]] = []
     with ExitStack() as loading:
-        engines = []
+        loaders = []
         for engine in _engines(only_server=only_server):
             try:
-                loading.enter_context(engine.bulk_loading())
+                loaders.append((engine, loading.enter_context(engine.bulk_loading())))
             except Exception:  # noqa: BLE001
                 logger.warning("search: %s engine cannot be re-indexed now", engine.name, exc_info=True)
-                continue
-            engines.append(engine)
-        for batch in batches:
+        for batch in _batches(ids, batch_size):
+            read_at = timezone.now()
             documents = registered_source().documents(batch)
-            for engine in engines:
+            for engine, load in loaders:
                 try:
-                    engine.index(documents)
+                    load(documents)
                 except Exception:
                     if engine.name == "database":
                         raise
                     logger.warning("search: %s engine could not re-index a batch", engine.name, exc_info=True)
+            # Index upkeep (search_index_update) always writes the database engine's document first: one written
+            # after this batch was copied changed meanwhile. A full re-index writes them itself, so only later.
+            if only_server:
+                present = set(SearchDocument.objects.filter(id__in=list(batch)).values_list("id", flat=True))
+                copied.append((batch, read_at, present))
+            else:
+                copied.append((batch, timezone.now(), {document.id for document in documents}))
             indexed += len(documents)
             if done is not None:
                 for _ in batch:
                     next(done, None)
-    live = set(ids)
+    # Only the search server's index is built beside the one read; the database engine's is updated in place.
+    changed = _changed_since_copied(copied) if any(engine.name != "database" for engine, _ in loaders) else []
+    if changed:
+        index_update(changed)
+    removed = _remove_stale(set(ids), only_server=only_server)
+    if done is not None:
+        for _ in done:
+            pass
+    return {"indexed": indexed, "removed": removed}
+
+
+def _changed_since_copied(copied: list[tuple[Sequence[int], datetime.datetime, set[int]]]) -> list[int]:
+    """Ids whose document index upkeep updated or removed after a re-index copied it: the server's new index
+    was built beside the one those updates went to, so they are applied again."""
+    changed: list[int] = []
+    for batch, copied_at, present in copied:
+        written = dict(SearchDocument.objects.filter(id__in=list(batch)).values_list("id", "indexed_at"))
+        updated = [pk for pk, indexed_at in written.items() if indexed_at > copied_at]
+        removed = [pk for pk in present if pk not in written]
+        changed += updated + removed
+    return changed
+
+
+def _remove_stale(live: set[int], *, only_server: bool) -> int:
     removed = 0
     for engine in _engines(only_server=only_server):
         try:
@@ -109,10 +144,7 @@ def reindex(
             logger.warning("search: %s engine could not remove stale documents", engine.name, exc_info=True)
             continue
         removed += len(stale)
-    if done is not None:
-        for _ in done:
-            pass
-    return {"indexed": indexed, "removed": removed}
+    return removed
 
 
 def index_update_containing(word: str) -> int:

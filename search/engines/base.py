@@ -1,6 +1,6 @@
 """The contract every search engine fulfils; the selector adds the tiers of looser matching and the fallback."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -53,6 +53,7 @@ class SearchEngine:
         return {"ok": True}
 
     @contextmanager
-    def bulk_loading(self) -> Iterator[None]:
-        """Around a full re-index: an engine may defer work (refreshes) until the end."""
-        yield
+    def bulk_loading(self) -> Iterator[Callable[[Sequence[Document]], None]]:
+        """Around a full re-index: yields what the re-index writes its batches with (index(), unless the
+        engine builds a new index meanwhile or defers work until the end)."""
+        yield self.index

@@ -43,9 +43,11 @@ class SearchClient(Protocol):
     def put_settings(self, index: str, settings: dict) -> None: ...
     def refresh(self, index: str) -> None: ...
     def search(self, index: str, body: dict) -> dict: ...
-    def bulk(self, actions: Iterable[dict], *, refresh: bool | str) -> None: ...
+    def bulk(self, actions: Iterable[dict], *, refresh: bool | str, threads: int = 1) -> None: ...
     def delete(self, index: str, ids: Iterable[str], *, refresh: bool | str) -> None: ...
     def scan_ids(self, index: str) -> Iterator[str]: ...
+    def alias_indices(self, alias: str) -> list[str]: ...
+    def point_alias(self, alias: str, index: str, *, previous: Iterable[str]) -> None: ...
 
 
 def _is_index_missing(error: Any) -> bool:
@@ -106,9 +108,33 @@ class _Client:
             response = self.client.search(index=index, body=body)
         return response.body if hasattr(response, "body") else response
 
-    def bulk(self, actions: Iterable[dict], *, refresh: bool | str) -> None:
+    def bulk(self, actions: Iterable[dict], *, refresh: bool | str, threads: int = 1) -> None:
+        """Send documents; with `threads`, as that many requests at once (a re-index keeps the server's cores
+        busy while the next ones are prepared)."""
         with self._guarded():
-            self.helpers.bulk(self.writer, actions, chunk_size=BULK_CHUNK, refresh=refresh)
+            if threads > 1:
+                chunks = self.helpers.parallel_bulk(
+                    self.writer, actions, thread_count=threads, chunk_size=BULK_CHUNK // threads, refresh=refresh
+                )
+                for _ in chunks:  # a generator: consuming it sends, and raises BulkIndexError on a failed document
+                    pass
+            else:
+                self.helpers.bulk(self.writer, actions, chunk_size=BULK_CHUNK, refresh=refresh)
+
+    def alias_indices(self, alias: str) -> list[str]:
+        """The indices behind an alias ([] when the name is not an alias: missing, or an index itself)."""
+        with self._guarded():
+            if not self.client.indices.exists_alias(name=alias):
+                return []
+            response = self.writer.indices.get_alias(name=alias)
+        return sorted(getattr(response, "body", response))
+
+    def point_alias(self, alias: str, index: str, *, previous: Iterable[str]) -> None:
+        """Move the alias from the previous indices to `index` in one step: searches never find it missing."""
+        actions = [{"remove": {"index": old, "alias": alias}} for old in previous]
+        actions.append({"add": {"index": index, "alias": alias}})
+        with self._guarded():
+            self.writer.indices.update_aliases(body={"actions": actions})
 
     def delete(self, index: str, ids: Iterable[str], *, refresh: bool | str) -> None:
         actions = ({"_op_type": "delete", "_index": index, "_id": pk} for pk in ids)
@@ -150,7 +176,8 @@ class OpenSearchClient(_Client):
     def __init__(self, url: str, *, timeout: float):
         super().__init__(
             opensearchpy.OpenSearch(url, timeout=timeout, max_retries=0, retry_on_timeout=False),
-            opensearchpy.OpenSearch(url, timeout=WRITE_TIMEOUT, max_retries=0, retry_on_timeout=False),
+            # A connection for each of a re-index's parallel bulk requests (the default keeps one).
+            opensearchpy.OpenSearch(url, timeout=WRITE_TIMEOUT, max_retries=0, retry_on_timeout=False, pool_maxsize=4),
         )
 
     def _guarded(self):

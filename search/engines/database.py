@@ -11,18 +11,26 @@ Broad queries were slow because every matching document was joined to its facet 
   always exact.
 - Relevance order reads the live occurrence facts only for the candidates that can still reach the page:
   a document whose text score times the largest boost is below the page's last text score cannot.
+- The total and the facet counts of a search (not its ranked page) are kept COUNTS_CACHE_SECONDS in the
+  shared cache, for the next page and the next resident asking the same (docs/decisions/0018-search-request-
+  cost.md): the key holds the index's generation, replaced whenever a document is indexed or removed, and the
+  day, so a publish, a class change or a class filling up (which re-indexes its course) shows at once.
 """
 
 import datetime
+import hashlib
+import uuid
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -57,6 +65,30 @@ _HASH_MULTIPLIER = 2654435761
 _HASH_SPACE = 2**32
 # Below this many matches, ranking them all costs less than the extra query that bounds the candidates.
 RANK_ALL_LIMIT = 500
+# Totals and facet counts of identical searches (the module's docstring); 0 turns the cache off.
+COUNTS_CACHE_SECONDS = 60
+_GENERATION_KEY = "search:database-index-generation"
+
+
+def index_generation() -> str:
+    """A token replaced whenever the database index changes (random, so a token evicted from the cache and
+    made again can never bring back counts cached under an earlier one)."""
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(_GENERATION_KEY) or ""
+    return generation
+
+
+def index_changed() -> None:
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _index_changed_now_and_on_commit() -> None:
+    """Now, so this transaction's own reads do not see old counts; and after commit, so that counts another
+    request cached from the rows before the commit are not kept."""
+    index_changed()
+    transaction.on_commit(index_changed, robust=True)
 
 
 def _scaled(value, factor: float):
@@ -110,6 +142,7 @@ class DatabaseEngine(SearchEngine):
     facet_exact_limit = FACET_EXACT_LIMIT
     facet_sample = FACET_SAMPLE
     rank_all_limit = RANK_ALL_LIMIT
+    counts_cache_seconds = COUNTS_CACHE_SECONDS
 
     # --- Indexing ---------------------------------------------------------------------------
 
@@ -141,9 +174,12 @@ class DatabaseEngine(SearchEngine):
             SearchDocument.objects.filter(id__in=[row.id for row in rows]).delete()
             SearchDocument.objects.bulk_create(rows)
             SearchFacet.objects.bulk_create(facets)
+            _index_changed_now_and_on_commit()
 
     def remove(self, ids: Sequence[int]) -> None:
-        SearchDocument.objects.filter(id__in=list(ids)).delete()
+        with transaction.atomic():
+            SearchDocument.objects.filter(id__in=list(ids)).delete()
+            _index_changed_now_and_on_commit()
 
     def indexed_ids(self) -> set[int]:
         return set(SearchDocument.objects.values_list("id", flat=True))
@@ -155,7 +191,9 @@ class DatabaseEngine(SearchEngine):
         source = registered_source()
         docs = SearchDocument.objects.all()
         for name, value in request.facet_filters().items():
-            docs = docs.filter(pk__in=SearchFacet.objects.filter(facet=name, value=value).values("document_id"))
+            # EXISTS, probing the (document, facet, value) index for each match: `pk IN (…)` made SQLite build
+            # the list of every document with that value (half the catalogue for a category) on each query.
+            docs = docs.filter(Exists(SearchFacet.objects.filter(document=DOCUMENT, facet=name, value=value)))
         if request.free:
             docs = docs.filter(fee=0)
         if request.starts_within:
@@ -213,10 +251,17 @@ class DatabaseEngine(SearchEngine):
             docs, text_score = self._matched(docs, parsed, match_any)
         else:
             text_score = Value(1.0, output_field=FloatField())
-        total = docs.count()
-        facets, approximate = {}, False
-        if request.with_facets and total:
-            facets, approximate = self._counted_facets(request, docs, total, today)
+        key = self._counts_key(request, parsed, match_any=match_any, today=today) if self.counts_cache_seconds else ""
+        counted = cache.get(key) if key else None
+        if counted is None:
+            total = docs.count()
+            facets, approximate = {}, False
+            if request.with_facets and total:
+                facets, approximate = self._counted_facets(request, docs, total, today)
+            if key:
+                cache.set(key, (total, facets, approximate), self.counts_cache_seconds)
+        else:
+            total, facets, approximate = counted
         if not total:
             return EngineResult(ranked=[], total=0, facets=facets)
 
@@ -249,6 +294,28 @@ class DatabaseEngine(SearchEngine):
             facets=facets,
             facets_approximate=approximate,
         )
+
+    def _counts_key(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool, today: datetime.date) -> str:
+        """Everything the total and the counts depend on except the page and the order; hashed, since the words
+        may hold a name or a phone number. Empty (nothing cached) when the shared cache cannot say the generation."""
+        generation = index_generation()
+        if not generation:
+            return ""
+        asked = (
+            connection.vendor,
+            type(request).__qualname__,
+            sorted(request.facet_filters().items()),
+            request.free,
+            request.starts_within,
+            request.open_seats,
+            request.with_facets,
+            render(parsed, vendor=connection.vendor, match_any=match_any) if parsed else "",
+            today.isoformat(),
+            self.facet_exact_limit,
+            self.facet_sample,
+        )
+        digest = hashlib.sha256(repr(asked).encode()).hexdigest()
+        return f"search:counts:{generation}:{digest}"
 
     @staticmethod
     def _rank_candidates(docs: QuerySet, text_score: RawSQL, needed: int) -> QuerySet:

@@ -22,7 +22,10 @@ import datetime
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 
@@ -63,6 +66,10 @@ logger = logging.getLogger(__name__)
 LABELS_SECONDS = 60
 TERM_FIELDS = {"title_terms": 10.0, "keyword_terms": 5.0, "summary_terms": 2.5, "body_terms": 1.0}
 FACET_SIZE = 100
+# A re-index sends each batch as BULK_THREADS requests at once, with up to BULK_IN_FLIGHT batches on their way
+# while the next is prepared: the server indexes while Python reads and analyses (_Rebuild).
+BULK_THREADS = 2
+BULK_IN_FLIGHT = 2
 
 
 class OccurrenceDoc(InnerDoc):
@@ -243,7 +250,6 @@ class ElasticsearchEngine(SearchEngine):
         self._down_until = 0.0
         self._lock = threading.Lock()
         self._index_ready = False
-        self._bulk = threading.local()
         self.last_failure: str = ""  # the type of the last error, for the health endpoint ("" when answering)
 
     # --- The server -------------------------------------------------------------------------
@@ -292,60 +298,91 @@ class ElasticsearchEngine(SearchEngine):
             return
         with self._lock:
             if not self.client.index_exists(self.index_name):
-                self.client.create_index(self.index_name, IndexedDocument._index.clone(name=self.index_name).to_dict())
+                self.client.point_alias(self.index_name, self._new_index(), previous=[])
             self._index_ready = True
 
+    def _new_index(self, **settings) -> str:
+        """A new index behind our name: `index_name` is an alias, so a re-index builds the next index while
+        searches keep reading the current one, and the alias moves in one step."""
+        name = f"{self.index_name}-{timezone.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
+        body = IndexedDocument._index.clone(name=name).to_dict()
+        body.setdefault("settings", {}).update(settings)
+        self.client.create_index(name, body)
+        return name
+
     def clear(self) -> None:
-        self.client.delete_index(self.index_name)
+        # An alias cannot be deleted through its name: its indices are (an index of before aliases can).
+        for index in self.client.alias_indices(self.index_name) or [self.index_name]:
+            self.client.delete_index(index)
         self._index_ready = False
 
     @contextmanager
-    def bulk_loading(self) -> Iterator[None]:
-        """A full re-index: no refresh and no replicas while documents pour in, one refresh at the end."""
+    def bulk_loading(self) -> Iterator[Callable[[Sequence[Document]], None]]:
+        """A full re-index into a new index: no refresh and no replicas while documents pour in, then one
+        refresh and the alias moves to it. Searches, and index upkeep (index()), use the previous index
+        meanwhile. Batches are sent by a thread while the next ones are read and analysed. If a batch
+        could not be sent, the new index is dropped and the previous one kept (`search_reindex` repairs)."""
         with self._answering("prepare a re-index"):
-            self.ensure_index()
-            self.client.put_settings(self.index_name, {"refresh_interval": "-1", "number_of_replicas": 0})
-        self._bulk.active = True
+            rebuild = _Rebuild(self, self._new_index(refresh_interval="-1", number_of_replicas=0))
+        complete = False
         try:
-            yield
+            yield rebuild.load
+            complete = rebuild.finish()
         finally:
-            self._bulk.active = False
-            # A server gone meanwhile is logged by _answering; updates after it refresh explicitly anyway.
+            rebuild.sender.shutdown(wait=True)
             with suppress(EngineUnavailable), self._answering("finish a re-index"):
-                self.client.put_settings(self.index_name, {"refresh_interval": None})
-                self.client.refresh(self.index_name)
+                if complete:
+                    self._swap_to(rebuild.index)
+                else:
+                    logger.error("search: the re-index of the search server was incomplete; its index is unchanged")
+                    self.client.delete_index(rebuild.index)
+
+    def _swap_to(self, building: str) -> None:
+        self.client.put_settings(building, {"refresh_interval": None})
+        self.client.refresh(building)
+        previous = self.client.alias_indices(self.index_name)
+        if not previous:
+            # The index of before aliases (or none): its name must be free for the alias.
+            self.client.delete_index(self.index_name)
+        self.client.point_alias(self.index_name, building, previous=previous)
+        for index in previous:
+            self.client.delete_index(index)
+        self._index_ready = True
 
     # --- Indexing ---------------------------------------------------------------------------
 
     @staticmethod
-    def _document(document: Document, terms: dict[str, str] | None = None) -> IndexedDocument:
-        return IndexedDocument(
-            meta={"id": document.id},
-            title=document.title,
-            keywords=document.keywords,
-            summary=document.summary,
-            body=document.body,
+    def _source(document: Document, terms: dict[str, str] | None = None) -> dict:
+        """The indexed JSON of a document, as IndexedDocument maps it. A plain dict: building DSL objects for
+        every document and occurrence cost more than the rest of sending 100k documents (values left out
+        when empty, as the DSL's to_dict does)."""
+        source = {
+            "title": document.title,
+            "keywords": document.keywords,
+            "summary": document.summary,
+            "body": document.body,
             **(terms or document_terms(document)),
             **{name: [choice.value for choice in choices] for name, choices in document.facets.items()},
-            fee=float(document.fee),
-            free=not document.fee,
-            published_at=document.published_at,
-            occurrences=[
-                OccurrenceDoc(
-                    id=o.id,
-                    starts_on=o.starts_on,
-                    ends_on=o.ends_on,
-                    enrol_opens=o.enrol_opens,
-                    enrol_closes=o.enrol_closes,
-                    seats_left=o.seats_left,
-                )
+            "fee": float(document.fee),
+            "free": not document.fee,
+            "published_at": document.published_at,
+            "occurrences": [
+                {
+                    key: value
+                    for key, value in (
+                        ("id", o.id),
+                        ("starts_on", o.starts_on),
+                        ("ends_on", o.ends_on),
+                        ("enrol_opens", o.enrol_opens),
+                        ("enrol_closes", o.enrol_closes),
+                        ("seats_left", o.seats_left),
+                    )
+                    if value is not None
+                }
                 for o in document.occurrences
             ],
-        )
-
-    def _refresh(self) -> bool:
-        # Visible to the next search at once, except inside a bulk load (refreshed once at its end).
-        return not getattr(self._bulk, "active", False)
+        }
+        return {key: value for key, value in source.items() if value not in ([], None)}
 
     @staticmethod
     def _cut_terms(documents: Sequence[Document]) -> dict[int, dict[str, str]]:
@@ -355,19 +392,19 @@ class ElasticsearchEngine(SearchEngine):
         rows = SearchDocument.objects.filter(id__in=[d.id for d in documents]).values_list("id", *fields)
         return {row[0]: dict(zip(fields, row[1:], strict=True)) for row in rows}
 
-    def index(self, documents: Sequence[Document]) -> None:
+    def _actions(self, documents: Sequence[Document], index: str) -> list[dict]:
         terms = self._cut_terms(documents)
-        actions = [
-            {**self._document(d, terms.get(d.id)).to_dict(include_meta=True), "_index": self.index_name}
-            for d in documents
-        ]
+        return [{"_index": index, "_id": d.id, "_source": self._source(d, terms.get(d.id))} for d in documents]
+
+    def index(self, documents: Sequence[Document]) -> None:
+        actions = self._actions(documents, self.index_name)
         with self._answering("index documents"):
             self.ensure_index()
-            self.client.bulk(actions, refresh=self._refresh())
+            self.client.bulk(actions, refresh=True)
 
     def remove(self, ids: Sequence[int]) -> None:
         with self._answering("remove documents"):
-            self.client.delete(self.index_name, [str(pk) for pk in ids], refresh=self._refresh())
+            self.client.delete(self.index_name, [str(pk) for pk in ids], refresh=True)
 
     def indexed_ids(self) -> set[int]:
         with self._answering("list documents"):
@@ -436,6 +473,42 @@ class ElasticsearchEngine(SearchEngine):
         for name in ("free", "starts_within", "open_seats"):
             facets[name] = response.aggregations[name].doc_count
         return facets
+
+
+class _Rebuild:
+    """The new index a re-index fills: each batch is sent by a thread (as BULK_THREADS requests at once),
+    with up to BULK_IN_FLIGHT batches on their way while the next is prepared."""
+
+    def __init__(self, engine: ElasticsearchEngine, index: str):
+        self.engine, self.index = engine, index
+        self.sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-reindex")
+        self.sending: deque[Future] = deque()
+        self.failed = False
+
+    def load(self, documents: Sequence[Document]) -> None:
+        actions = self.engine._actions(documents, self.index)
+        self._wait(at_most=BULK_IN_FLIGHT - 1)
+        self.sending.append(self.sender.submit(self._send, actions))
+
+    def _send(self, actions: list[dict]) -> None:
+        with self.engine._answering("re-index documents"):
+            self.engine.client.bulk(actions, refresh=False, threads=BULK_THREADS)
+
+    def _wait(self, *, at_most: int) -> None:
+        """Wait until at most `at_most` batches are on their way; a failed one fails the re-index (raised, so
+        the re-index logs it)."""
+        while len(self.sending) > at_most:
+            try:
+                self.sending.popleft().result()
+            except Exception:
+                self.failed = True
+                raise
+
+    def finish(self) -> bool:
+        """Wait for the last batches; True when every batch reached the new index."""
+        with suppress(Exception):  # logged by _answering (or by the re-index, for the batch it was told of)
+            self._wait(at_most=0)
+        return not self.failed
 
 
 @lru_cache(maxsize=4)
