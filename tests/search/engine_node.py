@@ -34,6 +34,7 @@ def cluster_health(url: str, timeout: float = 1.0) -> str:
 class SearchNode:
     home: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="search-node-")))
     port: int = field(default_factory=free_port)
+    java_options: list[str] = field(default_factory=lambda: list(JAVA_OPTIONS))
     process: subprocess.Popen | None = None
 
     @property
@@ -53,7 +54,7 @@ class SearchNode:
             self.process = subprocess.Popen(
                 [
                     "java",
-                    *JAVA_OPTIONS,
+                    *self.java_options,
                     "-cp",
                     CLASSPATH,
                     "jizhou.searchnode.SearchNode",
