@@ -15,7 +15,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 2)))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Phones on village Wi-Fi reuse their connection for the page's CSS and JS.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "0") == "1"
+# Each worker its own listening socket (SO_REUSEPORT), so the kernel spreads connections over the workers. With one
+# shared socket the first worker to wake can take every keep-alive connection of a burst and serve them alone on one
+# core: anonymous pages at 0.28 of a static file instead of 0.97-0.99 (docs/BENCHMARKS.md, quiet rerun 2026-12-02).
+reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "1") == "1"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 # Workers are not recycled (0): the 30-minute soak in BENCHMARKS.md shows their memory flat, and a fresh worker's
