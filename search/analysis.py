@@ -168,7 +168,7 @@ def tokenizer():
         except Exception:  # noqa: BLE001 — the database may not be migrated yet (first migrate, checks)
             logger.warning("search dictionary: could not read extra words from the database", exc_info=True)
         _state["tokenizer"], _state["version"] = tok, version
-        _state["generation"] += 1  # cuts cached with the previous dictionary are not reused (_run_terms)
+        _state["generation"] += 1  # cuts cached with the previous dictionary are not reused (spelled_run)
         return tok
 
 
@@ -256,26 +256,39 @@ def words(text: str, *, search_mode: bool = True) -> list[str]:
 
 
 @lru_cache(maxsize=RUN_TERMS_CACHE)
-def _run_terms(run: str, dictionary: int) -> tuple[str, ...]:
+def spelled_run(run: str, dictionary: int) -> tuple[tuple[str, str, str], ...]:
+    """The search-mode words of one run of Chinese characters, each with its pinyin and initials ("" for a word
+    that is not Chinese). Course text repeats its phrases (a school's courses, a town's name, 课程简介…), and
+    cutting and spelling a run is most of what indexing and pinyin highlighting cost, so a run is analysed once
+    per process and dictionary: `dictionary` is dictionary_generation(), counted up whenever staff's words
+    reload the tokenizer, so a cached cut never outlives the dictionary it was made with."""
+    # The tokenizer is loaded: the caller has asked dictionary_generation(), which loads it.
+    return tuple(
+        (word, *(pinyin_forms(word) if is_cjk(word) else ("", "")))
+        for word in _state["tokenizer"].cut_for_search(run)
+        if word.strip()
+    )
+
+
+def chinese_runs(text: str) -> list[str]:
+    """The runs of Chinese characters in `text` (normalised), as spelled_run() takes them."""
+    return [run for run in _runs(normalize(text)) if is_cjk(run)]
+
+
+def _run_terms(run: str, dictionary: int) -> list[str]:
     """The index terms of one run of Chinese characters: its search-mode words, each with its pinyin, its
-    initials and its single characters. Course text repeats its phrases (a school's courses, a town's
-    name, 课程简介…), and cutting and spelling a run is most of what indexing costs, so a run is analysed
-    once per process and dictionary: `dictionary` is the tokenizer's generation, counted up whenever staff's
-    words reload it, so a cached cut never outlives the dictionary it was made with."""
+    initials and its single characters."""
     terms: list[str] = []
-    for word in _state["tokenizer"].cut_for_search(run):
-        if not word.strip():
-            continue
+    for word, full, initials in spelled_run(run, dictionary):
         terms.append(word)
         if is_cjk(word):
-            full, initials = pinyin_forms(word)
             if full:
                 terms.append(full)
             if len(word) > 1:
                 if len(initials) > 1:
                     terms.append(initials)
                 terms.extend(word)
-    return tuple(terms)
+    return terms
 
 
 def index_terms(text: str) -> str:

@@ -1,35 +1,17 @@
 """Highlighted snippets: show residents why a course matched, whichever engine found it."""
 
 import re
-from functools import lru_cache
 
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from search.analysis import ParsedQuery, dictionary_generation, is_cjk, normalize, pinyin_forms, words
+from search.analysis import ParsedQuery, chinese_runs, dictionary_generation, is_cjk, normalize, spelled_run
 
 SNIPPET_CHARS = 90
-# Pieces of text between characters no word contains (spaces, punctuation): cut and spelled once per process.
-_PIECES = re.compile(r"[^\w]+")
-SPELLED_PIECES_CACHE = 20_000
 
 
 def plain_text(html: str) -> str:
     return re.sub(r"\s+", " ", strip_tags(html or "").replace("&nbsp;", " ")).strip()
-
-
-@lru_cache(maxsize=SPELLED_PIECES_CACHE)
-def _spelled_words(piece: str, dictionary: int) -> tuple[tuple[str, str, str], ...]:
-    """The Chinese words of one piece of normalised text (two characters or more) with their pinyin and
-    initials. A pinyin query needs them for every hit's text, and cutting with jieba was most of a
-    highlight's time; course texts repeat their phrases (a school's sentences, towns, 课程简介…), so a piece
-    is cut once per process. Pieces never split a word: words() cuts each run of characters on its own.
-    `dictionary` (dictionary_generation()) is part of the key: a word staff add is cut whole from then on."""
-    return tuple(
-        (word, *pinyin_forms(word))
-        for word in dict.fromkeys(words(piece, search_mode=True))
-        if is_cjk(word) and len(word) > 1
-    )
 
 
 def _marks(parsed: ParsedQuery, text: str) -> list[str]:
@@ -37,10 +19,15 @@ def _marks(parsed: ParsedQuery, text: str) -> list[str]:
     wanted = {w for w in parsed.highlight_words if is_cjk(w) or len(w) > 1}
     latin = [w for w in wanted if not is_cjk(w)]
     if latin:
+        # Each run is cut and spelled once per process (spelled_run): a pinyin query needs it for every hit.
         dictionary = dictionary_generation()
-        for piece in _PIECES.split(text):
-            for word, full, initials in _spelled_words(piece, dictionary) if piece else ():
-                if any(full.startswith(t) or (len(t) > 1 and initials == t) for t in latin):
+        for run in chinese_runs(text):
+            for word, full, initials in spelled_run(run, dictionary):
+                if (
+                    len(word) > 1
+                    and is_cjk(word)
+                    and any(full.startswith(t) or (len(t) > 1 and initials == t) for t in latin)
+                ):
                     wanted.add(word)
     return sorted(wanted, key=len, reverse=True)
 
