@@ -64,8 +64,42 @@ REVIEW_TASK_NAME = "指导中心审核"
 PROVIDER_GROUP_PREFIX = f"{PROVIDER_STAFF}·"
 
 
-def _permission(app_label: str, codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def _permissions(pairs) -> list[Permission]:
+    """The permissions named by (app label, codename), in one query. One missing is a programming error (a
+    renamed model or a removed app), so it raises rather than granting less than the room needs."""
+    pairs = list(pairs)
+    wanted = Q()
+    for app_label, codename in pairs:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(wanted).select_related("content_type")
+    }
+    missing = [pair for pair in pairs if pair not in found]
+    if missing:
+        raise Permission.DoesNotExist(f"permissions missing: {missing}")
+    return [found[pair] for pair in pairs]
+
+
+def _page_rights_grant(group: Group, page: Page, codenames) -> None:
+    # ignore_conflicts: a right already granted stays as it is (unique on group, page and permission).
+    GroupPagePermission.objects.bulk_create(
+        [
+            GroupPagePermission(group=group, page=page, permission=permission)
+            for permission in _permissions(("wagtailcore", codename) for codename in codenames)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _collection_rights_grant(group: Group, collection: Collection, pairs) -> None:
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(group=group, collection=collection, permission=permission)
+            for permission in _permissions(pairs)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def provider_staff_group_name(provider: ProviderPage) -> str:
@@ -102,11 +136,8 @@ def provider_room_ensure(*, provider: ProviderPage) -> Group:
     elif group.name != wanted_name and not Group.objects.filter(name=wanted_name).exists():
         group.name = wanted_name
         group.save(update_fields=["name"])
-    group.permissions.add(_permission("wagtailadmin", "access_admin"))
-    for codename in PROVIDER_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=group, page=provider, permission=_permission("wagtailcore", codename)
-        )
+    group.permissions.add(*_permissions([("wagtailadmin", "access_admin")]))
+    _page_rights_grant(group, provider, PROVIDER_PAGE_PERMISSIONS)
     # Publishing is the centre's: a group from before the review workflow loses it here.
     GroupPagePermission.objects.filter(group=group).exclude(permission__codename__in=PROVIDER_PAGE_PERMISSIONS).delete()
     # Nothing outside the school's own page either (a stray grant would open another school's subtree).
@@ -118,10 +149,7 @@ def provider_room_ensure(*, provider: ProviderPage) -> Group:
     elif collection.name != provider.title[:255]:
         collection.name = provider.title[:255]
         collection.save(update_fields=["name"])
-    for app_label, codename in PROVIDER_COLLECTION_PERMISSIONS:
-        GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=collection, permission=_permission(app_label, codename)
-        )
+    _collection_rights_grant(group, collection, PROVIDER_COLLECTION_PERMISSIONS)
     GroupCollectionPermission.objects.filter(group=group).exclude(collection=collection).delete()
     # The centre needs nothing here: its rights on the root collection are inherited by every school's.
     return group
@@ -141,15 +169,8 @@ def provider_collection_of(group: Group) -> Collection | None:
 def centre_rights_ensure(*, catalogue: Page) -> Group:
     """The guidance centre: publish anywhere in the catalogue, every collection, the district's snippets."""
     centre = Group.objects.get(name=CENTRE_STAFF)
-    for codename in CENTRE_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=centre, page=catalogue, permission=_permission("wagtailcore", codename)
-        )
-    root_collection = Collection.get_first_root_node()
-    for app_label, codename in CENTRE_COLLECTION_PERMISSIONS:
-        GroupCollectionPermission.objects.get_or_create(
-            group=centre, collection=root_collection, permission=_permission(app_label, codename)
-        )
+    _page_rights_grant(centre, catalogue, CENTRE_PAGE_PERMISSIONS)
+    _collection_rights_grant(centre, Collection.get_first_root_node(), CENTRE_COLLECTION_PERMISSIONS)
     snippet_permissions = Permission.objects.filter(
         Q(codename__startswith="add_") | Q(codename__startswith="change_") | Q(codename__startswith="delete_"),
         content_type__in=_content_types(CENTRE_SNIPPET_MODELS),

@@ -243,6 +243,9 @@ SEARCH_INDEX_RETRY_FACTOR = env.float("SEARCH_INDEX_RETRY_FACTOR", default=5.0)
 # The course search index on that cluster (search/engines/elasticsearch.py).
 ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="jizhou-courses")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's reference index and admin search index are updated by django-tasks: after the saving transaction
+# commits, in the same process (core/task_backends.py, decision 0021).
+TASKS = {"default": {"BACKEND": "core.task_backends.AfterCommitBackend"}}
 
 # --- Passwords and login --------------------------------------------------------------------
 
