@@ -1,6 +1,7 @@
 """Fixtures shared by every test package: the page tree, schools' staff, residents, classes, meetings."""
 
 import datetime
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from courses.models import Category
 from enrolment.models import Meeting
 from enrolment.services import attendance_roll_call, enrolment_complete, enrolment_create
 from publishing.services import provider_staff_add
+from tests import db_template
 from tests.factories import UserFactory, course_class, course_page, provider_page, site_tree
 
 
@@ -51,6 +53,27 @@ def _group_for_xdist(items):
         suite = item.path.resolve().relative_to(tests).parts[0]
         if suite in XDIST_GROUPS:
             item.add_marker(pytest.mark.xdist_group(suite))
+
+
+# Under pytest-xdist, each process copies one migrated template instead of migrating its own database
+# (tests/db_template.py). The controlling process names the run before it starts the workers.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+TEMPLATE_RUN = db_template.run_id_for_this_run()
+
+if XDIST_WORKER:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+        serialize = any(
+            "django_db_serialized_rollback" in getattr(item, "fixturenames", ()) for item in request.session.items
+        )
+        with django_db_blocker.unblock():
+            template = db_template.worker_database_set_up(
+                run_id=TEMPLATE_RUN, worker=XDIST_WORKER, serialize=serialize
+            )
+        yield
+        with django_db_blocker.unblock():
+            db_template.worker_database_tear_down(run_id=TEMPLATE_RUN, template=template)
 
 
 @pytest.fixture
