@@ -70,6 +70,11 @@ def parse_args():
         choices=["config", "on", "off"],
         help="each worker its own SO_REUSEPORT socket (on), one shared socket (off), or as deploy/gunicorn.conf.py",
     )
+    parser.add_argument(
+        "--switch-interval",
+        default="config",
+        help="seconds a gunicorn worker thread may hold the GIL (sys.setswitchinterval), or as deploy/gunicorn.conf.py",
+    )
     parser.add_argument("--connections", type=int, default=16, help="wrk connections for pages and reads")
     parser.add_argument("--rush-clients", type=int, default=32, help="concurrent residents in the rush")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each throughput run")
@@ -184,6 +189,7 @@ class Stack:
             GUNICORN_THREADS=str(args.threads),
             PAGE_CACHE_SECONDS="300" if page_cache else "0",
             **({} if args.reuse_port == "config" else {"GUNICORN_REUSE_PORT": "1" if args.reuse_port == "on" else "0"}),
+            **({} if args.switch_interval == "config" else {"GUNICORN_SWITCH_INTERVAL": args.switch_interval}),
         )
         self.gunicorn = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "jizhou.wsgi:application"],
@@ -372,14 +378,41 @@ def show(label: str, f: dict, base: float | None = None) -> str:
 # --- Scenarios ------------------------------------------------------------------------------------------------
 
 
-def worker_cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User + system CPU seconds each process has used so far (/proc/<pid>/stat, fields 14 and 15)."""
+def worker_cpu_seconds(pids: list[int], *, system_only: bool = False) -> dict[int, float]:
+    """User + system CPU seconds each process has used so far (/proc/<pid>/stat, fields 14 and 15), or only the
+    system (kernel) part."""
     ticks = os.sysconf("SC_CLK_TCK")
     used = {}
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        used[pid] = (int(fields[12]) + (0 if system_only else int(fields[11]))) / ticks
     return used
+
+
+def server_cpu_seconds(args, stack: "Stack") -> dict[str, dict[int, float]]:
+    """CPU seconds used so far by each gunicorn worker ("app") and each PostgreSQL backend connected to the bench
+    database ("db"). Differences between two snapshots give the CPU a scenario cost the server, whatever else the
+    machine was doing meanwhile: on a shared box a better yardstick than requests/s (backends that close during a
+    scenario are missed; CONN_MAX_AGE keeps them open)."""
+    import psycopg
+
+    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
+        backends = [
+            pid
+            for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (args.db,)
+            ).fetchall()
+        ]
+    return {
+        "app": worker_cpu_seconds(stack.worker_pids()),
+        "db": worker_cpu_seconds(backends),
+        "app_kernel": worker_cpu_seconds(stack.worker_pids(), system_only=True),  # in "app" too: JSON only
+    }
+
+
+def cpu_ms_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    spent = {part: sum(seconds - before[part].get(pid, 0.0) for pid, seconds in after[part].items()) for part in after}
+    return {part: round(seconds * 1000 / max(requests, 1), 2) for part, seconds in spent.items()}
 
 
 def static_path(port: int) -> str:
@@ -449,15 +482,27 @@ def oversold(args, class_ids: list[int]) -> tuple[int, int, int, float]:
     return over, mismatch, total, (last - first).total_seconds()
 
 
-# Fresh classes for each rush, so a rerun with --skip-setup starts from empty classes too.
+# Fresh classes for each rush, so a rerun with --skip-setup starts from empty classes too. The read lists each
+# resident's enrolments with their waitlist places, so its cost grows with every earlier rush the residents took
+# part in: the enrolments of all but the latest rush are deleted first (with their xAPI statements), and every run
+# reads residents with the same history — the previous run's two enrolments each.
+RUSH_TITLES = ("智能手机入门（抢报）", "智能手机入门（20个班）")
 RUSH_CLASSES = r"""
 import json
-from courses.models import ProviderPage
+from courses.models import CourseClass, CoursePage, ProviderPage
+from enrolment.models import Enrolment
+from records.models import XapiStatement
 from tests.factories import course_class, course_page
+older = []
+for title in RUSH_TITLES:
+    older += list(CoursePage.objects.filter(title=title).order_by("-pk").values_list("pk", flat=True))[1:]
+for class_id in CourseClass.objects.filter(course_id__in=older).values_list("pk", flat=True):
+    XapiStatement.objects.filter(verb="registered", statement__object__id__endswith=f"/class/{class_id}").delete()
+    Enrolment.objects.filter(course_class_id=class_id)._raw_delete(Enrolment.objects.db)
 school = ProviderPage.objects.live().order_by("path").first()
-rush = course_page(school, title="智能手机入门（抢报）", classes=[course_class(capacity=SEATS, label="抢报班")])
+rush = course_page(school, title=RUSH_TITLES[0], classes=[course_class(capacity=SEATS, label="抢报班")])
 spread = course_page(
-    school, title="智能手机入门（20个班）",
+    school, title=RUSH_TITLES[1],
     classes=[course_class(capacity=SEATS, label=f"{i + 1}班") for i in range(20)],
 )
 print(json.dumps([rush.classes.get().pk, list(spread.classes.order_by("pk").values_list("pk", flat=True))]))
@@ -478,7 +523,8 @@ def shell_json(args, code: str):
 
 
 def rush_classes(args) -> tuple[int, list[int]]:
-    return tuple(shell_json(args, RUSH_CLASSES.replace("SEATS", str(args.seats))))
+    code = RUSH_CLASSES.replace("RUSH_TITLES", repr(RUSH_TITLES)).replace("SEATS", str(args.seats))
+    return tuple(shell_json(args, code))
 
 
 def scenario_rush(args, data) -> dict:
@@ -492,8 +538,12 @@ def scenario_rush(args, data) -> dict:
         for _ in range(args.workers * args.threads * 2):
             http_get(stack.port, "/api/v1/me/enrolments", {"Authorization": f"Bearer {tokens[0]}"})
         print(f"\n#### Enrolment rush: {len(tokens)} residents, {args.rush_clients} at a time\n")
-        print("| what | req/s | ratio to read | p50 ms | p99 ms | socket errors / non-2xx | oversold |")
-        print("|---|---:|---:|---:|---:|---|---|")
+        print(
+            "| what | req/s | ratio to read | p50 ms | p99 ms | socket errors / non-2xx "
+            "| CPU ms per request: app + database (ratio to read) | oversold |"
+        )
+        print("|---|---:|---:|---:|---:|---|---|---|")
+        cpu_before = server_cpu_seconds(args, stack)
         read = wrk(
             stack.port,
             "/api/v1/me/enrolments",
@@ -503,8 +553,15 @@ def scenario_rush(args, data) -> dict:
             lua=TOKENS_LUA,
             lua_args=[str(folder / "tokens.txt")],
         )
+        cpu_after = server_cpu_seconds(args, stack)
+        read["cpu_ms"] = cpu_ms_per_request(cpu_before, cpu_after, read["requests"])
+        read_cpu = read["cpu_ms"]["app"] + read["cpu_ms"]["db"]
         results["read"] = read
-        print(show("authenticated read (GET /api/v1/me/enrolments)", read) + " |", flush=True)
+        print(
+            show("authenticated read (GET /api/v1/me/enrolments)", read)
+            + f" {read['cpu_ms']['app']:.1f} + {read['cpu_ms']['db']:.1f} | |",
+            flush=True,
+        )
         plans = {
             f"rush, 1 class of {args.seats}": [rush_class] * len(tokens),
             f"rush, 20 classes of {args.seats}": [spread_classes[i % 20] for i in range(len(tokens))],
@@ -514,6 +571,7 @@ def scenario_rush(args, data) -> dict:
             random.Random(7).shuffle(order)
             plan = folder / "plan.txt"
             plan.write_text("".join(f"{c} {t}\n" for c, t in order))
+            cpu_before = server_cpu_seconds(args, stack)
             figures = wrk(
                 stack.port,
                 "/",
@@ -523,6 +581,10 @@ def scenario_rush(args, data) -> dict:
                 lua=RUSH_LUA,
                 lua_args=[str(plan), str(args.rush_clients), static_path(stack.port)],
             )
+            cpu_after = server_cpu_seconds(args, stack)
+            # Per enrolment; each client's few filler requests after its last one (a static file) are counted in.
+            figures["cpu_ms"] = cpu_ms_per_request(cpu_before, cpu_after, len(order))
+            enrol_cpu = figures["cpu_ms"]["app"] + figures["cpu_ms"]["db"]
             answered = sum(figures["statuses"].values())
             over, mismatch, total, span = oversold(args, sorted(set(class_ids)))
             figures["seconds"] = span
@@ -530,7 +592,9 @@ def scenario_rush(args, data) -> dict:
             figures.update(oversold=over, seat_count_mismatch=mismatch, enrolments=total, answered=answered)
             results[label] = figures
             print(
-                show(label, figures, read["rps"]) + f" {over} (seat counters off: {mismatch}; "
+                show(label, figures, read["rps"])
+                + f" {figures['cpu_ms']['app']:.1f} + {figures['cpu_ms']['db']:.1f} ({read_cpu / enrol_cpu:.2f}) |"
+                + f" {over} (seat counters off: {mismatch}; "
                 f"{total} enrolments for {answered} answers) |",
                 flush=True,
             )
@@ -674,7 +738,8 @@ def main():
     print(
         f"\nserver: gunicorn {args.worker_class}, {args.workers} workers"
         f"{f' × {args.threads} threads' if args.worker_class == 'gthread' else ''}; "
-        f"wrk {args.connections} connections; {os.cpu_count()} CPUs; load {os.getloadavg()[0]:.1f}",
+        f"wrk {args.connections} connections; {os.cpu_count()} CPUs; load {os.getloadavg()[0]:.1f}; "
+        f"GIL switch interval {args.switch_interval}",
         flush=True,
     )
     results = {"args": vars(args)}

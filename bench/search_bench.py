@@ -232,6 +232,11 @@ def parse_args():
     parser.add_argument("--name", default=PG_DB, help="database name (SQLite: /tmp/<name>-<size>.sqlite3)")
     parser.add_argument("--reuse", action="store_true", help="keep the generated database; only measure")
     parser.add_argument("--engine", default="", help="the search server too: 'node' (start one) or its URL")
+    parser.add_argument(
+        "--keep-engine-index",
+        action="store_true",
+        help="with --engine URL: measure only, when the server's index already holds every course",
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -297,6 +302,7 @@ def main():
             fresh_database(args, size)
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
         worker_args = ["--vendor", args.vendor, "--worker", str(size), "--queries", str(args.queries)]
+        worker_args += ["--keep-engine-index"] if args.keep_engine_index else []
         out = subprocess.run(
             [sys.executable, __file__, *worker_args, *(["--reuse"] if reuse else [])],
             cwd=ROOT,
@@ -537,7 +543,11 @@ def worker(args, size: int):
         "load_average": os.getloadavg()[0],
     }
     if os.environ.get(search_server_bench.ENV_URL):
-        result.update(search_server_bench.measure_server(client, requests, os.environ[search_server_bench.ENV_URL]))
+        result.update(
+            search_server_bench.measure_server(
+                client, requests, os.environ[search_server_bench.ENV_URL], keep_index=args.keep_engine_index
+            )
+        )
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -6,7 +6,8 @@ with the database engine, on the same generated data and the same requests.
 
 `--engine node` starts a real OpenSearch node from tools/opensearch-node for the run (`--engine URL` uses a
 running server). In each size's process, after the database engine's figures:
-1. `manage.py search_reindex --only-server --batch-size 500` into a fresh index, timed, with its progress bar;
+1. `manage.py search_reindex --only-server --batch-size 500` into a fresh index, timed, with its progress bar
+   (with `--engine URL --keep-engine-index`, skipped when that server's index already holds every course);
 2. the same whole `GET /api/v1/courses/?q=…` requests with the server answering (p50/p95);
 3. the same node's bare `match_all` (12 ids, over HTTP) as many times: the server's p95 is reported as a
    ratio to that p95, which survives a busy machine better than milliseconds do.
@@ -42,7 +43,20 @@ def timed_requests(client, requests) -> list[float]:
     return latencies
 
 
-def measure_server(client, requests, url: str) -> dict:
+def _complete(engine) -> bool:
+    """Whether the server's index already holds every document of the database engine (a run with `--engine URL
+    --keep-engine-index` measures requests only; nothing changes the generated catalogue between runs)."""
+    from search.engines import EngineUnavailable
+    from search.models import SearchDocument
+
+    try:
+        indexed = engine.client.search(engine.index_name, {"size": 0, "track_total_hits": True})
+    except EngineUnavailable:
+        return False
+    return indexed["hits"]["total"]["value"] == SearchDocument.objects.count()
+
+
+def measure_server(client, requests, url: str, *, keep_index: bool = False) -> dict:
     from django.conf import settings
     from django.core.management import call_command
 
@@ -52,10 +66,12 @@ def measure_server(client, requests, url: str) -> dict:
     settings.SEARCH_URL = url
     settings.SEARCH_TIMEOUT = 30  # a slow answer is measured, not replaced by the database engine's
     engine = configured_engine()
-    engine.clear()
-    started = time.perf_counter()
-    call_command("search_reindex", only_server=True, batch_size=500)  # the progress bar goes to stderr
-    index_s = time.perf_counter() - started
+    index_s = 0.0
+    if not (keep_index and _complete(engine)):
+        engine.clear()
+        started = time.perf_counter()
+        call_command("search_reindex", only_server=True, batch_size=500)  # the progress bar goes to stderr
+        index_s = time.perf_counter() - started
     assert course_search(course_search_from_query(requests[0])).engine == "elasticsearch", "the server did not answer"
     latencies = timed_requests(client, requests)
     bare_query = {"query": {"match_all": {}}, "size": 12, "_source": False}

@@ -58,6 +58,24 @@ def _lock_class(course_class_id: int, *, lock: bool = True) -> CourseClass:
         raise EnrolmentRefused("not_found", _("没有找到这个班次。"))
 
 
+# What may change between reading a class and locking it: staff may publish a new capacity or waitlist limit, and
+# other enrolments move the counters. Everything else enrolment needs from the class was read before the lock.
+LOCKED_SEAT_FIELDS = ("capacity", "seats_taken", "arrivals", "waitlist_limit")
+
+
+def _lock_seats(course_class: CourseClass) -> None:
+    """Lock the class row and refresh its seat fields on `course_class`, read (with its course) before the lock.
+
+    Only these four columns: every enrolment in the class waits while one holds the lock, so the locked read is
+    kept to what the seat rules need — no course page and category rows to turn into objects a second time."""
+    rows = CourseClass.objects.select_for_update(of=("self",)).filter(pk=course_class.pk, course__live=True)
+    found = list(rows.values(*LOCKED_SEAT_FIELDS))
+    if not found:  # deleted or taken offline since it was read
+        raise EnrolmentRefused("not_found", _("没有找到这个班次。"))
+    for name, value in found[0].items():
+        setattr(course_class, name, value)
+
+
 def _seats_open_changed(course_class: CourseClass) -> None:
     """The class just filled up or has a seat again: a search engine that filters on "有空余名额" holds a copy of
     the seats left, so the course is re-indexed after commit. Only on these changes, not on every enrolment:
@@ -80,16 +98,17 @@ def enrolment_create(*, learner: User, course_class_id: int, today: datetime.dat
     # role, the enrolment window, a place already held, the course's conditions. Under the lock only the seat
     # count (and the waitlist limit) is read; the partial unique constraint settles a same-person race.
     sits_in = user_skips_seats(learner)
-    unlocked = _lock_class(course_class_id, lock=False)
-    refusal = class_enrol_refusal(unlocked, today=today, learner=learner, takes_seat=False)
+    course_class = _lock_class(course_class_id, lock=False)
+    refusal = class_enrol_refusal(course_class, today=today, learner=learner, takes_seat=False)
     if refusal is not None:
         raise refusal
-    # The learner's xAPI key is read (or made) now and kept on `learner`: the "registered" statement written
-    # under the lock needs it.
+    # The learner's xAPI key is read (or made) now and kept on `learner`, and the class as an xAPI activity is
+    # built now: the "registered" statement written under the lock needs both.
     records_services.learner_key(learner)
+    activity = class_activity(course_class)
     try:
         with transaction.atomic():
-            course_class = _lock_class(course_class_id)
+            _lock_seats(course_class)
             refusal = None if sits_in else class_full_refusal(course_class)
             if refusal is not None:
                 raise refusal
@@ -109,7 +128,7 @@ def enrolment_create(*, learner: User, course_class_id: int, today: datetime.dat
             records_services.learning_registered(
                 learner=learner,
                 ref=str(enrolment.pk),
-                activity=class_activity(course_class),
+                activity=activity,
                 category=course_class.course.category,
                 at=enrolment.created_at,
             )

@@ -11,7 +11,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from activities.models import EventPage, EventSignup
-from courses.models import CoursePage
+from courses.models import CourseClass, CoursePage
 from enrolment.models import Enrolment
 from jizhou.page_cache import page_cache_clear, page_cache_clear_path
 
@@ -35,11 +35,14 @@ def _page_deleted(sender, instance, **_kwargs) -> None:
 def _seats_changed(instance: Enrolment, **_kwargs) -> None:
     # "余 N 个名额" on the class's course page must be right at once (listings lag, see jizhou/page_cache.py).
     course_class_id = instance.course_class_id
-    transaction.on_commit(lambda: _clear_course_page(course_class_id))
+    # Enrolment's services load the class with its course page: then no query is spent finding it again.
+    course_class = instance.course_class if Enrolment.course_class.is_cached(instance) else None
+    course = course_class.course if course_class and CourseClass.course.is_cached(course_class) else None
+    transaction.on_commit(lambda: _clear_course_page(course_class_id, course))
 
 
-def _clear_course_page(course_class_id: int) -> None:
-    course = CoursePage.objects.filter(classes__pk=course_class_id).first()
+def _clear_course_page(course_class_id: int, course: CoursePage | None = None) -> None:
+    course = course or CoursePage.objects.filter(classes__pk=course_class_id).first()
     url_parts = course.get_url_parts() if course is not None else None
     if url_parts:  # (site id, root URL, path); None when the page is not routable
         page_cache_clear_path(url_parts[2])

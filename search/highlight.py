@@ -2,7 +2,7 @@
 
 import re
 
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from search.analysis import ParsedQuery, chinese_runs, dictionary_generation, is_cjk, normalize, spelled_run
@@ -10,8 +10,15 @@ from search.analysis import ParsedQuery, chinese_runs, dictionary_generation, is
 SNIPPET_CHARS = 90
 
 
+# Tags become nothing, as django.utils.html.strip_tags does: rich text from the editor is well formed, and a
+# regular expression costs a fraction of an HTML parser's time (a third of highlighting 20 hits went to the
+# parser). Whatever is left is escaped before it is shown.
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+
+
 def plain_text(html: str) -> str:
-    return re.sub(r"\s+", " ", strip_tags(html or "").replace("&nbsp;", " ")).strip()
+    return _SPACES.sub(" ", _TAG.sub("", html or "").replace("&nbsp;", " ")).strip()
 
 
 def _marks(parsed: ParsedQuery, text: str) -> list[str]:

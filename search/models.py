@@ -26,6 +26,11 @@ class SearchDocument(models.Model):
     fee = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     published_at = models.DateTimeField(null=True, db_index=True)
     indexed_at = models.DateTimeField(auto_now=True)
+    # The document's facet values again, one a line ("facet␟value␟label␟sort"), in its own row: PostgreSQL
+    # counts facets from the matching rows without joining every facet row (docs/decisions/0020-search-on-
+    # postgresql.md). SearchFacet stays the source for filters and for SQLite's counts. Nullable without a
+    # default so that adding it is a plain ADD COLUMN on SQLite: a rebuilt table would lose the FTS5 triggers.
+    facet_keys = models.TextField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("搜索索引文档")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from search.analysis import ParsedQuery, is_cjk, parse_query, pinyin_forms, words
 from search.engines import EngineResult, EngineUnavailable, SearchEngine, configured_engine, database_engine
+from search.engines.base import Asked
 from search.query import FacetValue, Paged, SearchRequest
 
 
@@ -35,6 +36,8 @@ def _search_tiers(engine: SearchEngine, request: SearchRequest) -> tuple[EngineR
     if result.total or not strict:
         return result, strict, False
     relaxed = parse_query(request.q, relaxed=True)
+    if engine.batches_searches:
+        return _looser_tiers_at_once(engine, request, relaxed)
     result = engine.search(request, relaxed)
     if result.total or len(relaxed.groups) < 2:
         return result, relaxed, True
@@ -45,6 +48,32 @@ def _search_tiers(engine: SearchEngine, request: SearchRequest) -> tuple[EngineR
         if result.total:
             return result, narrowed, True
     return engine.search(request, relaxed, match_any=True), relaxed, True
+
+
+def _looser_tiers_at_once(
+    engine: SearchEngine, request: SearchRequest, relaxed: ParsedQuery
+) -> tuple[EngineResult, ParsedQuery, bool]:
+    """The same tiers as _search_tiers after a strict search found nothing, for an engine whose round trips
+    cost more than its searches: relaxed, each word's count and any word are asked in one go (two of them
+    are wasted when the relaxed search matches); only the search without the words that match nothing,
+    which depends on those counts, is a second round trip."""
+    if len(relaxed.groups) < 2:
+        return engine.search(request, relaxed), relaxed, True
+    asked = [
+        Asked(relaxed),
+        *(Asked(ParsedQuery(relaxed.text, (g,)), count_only=True) for g in relaxed.groups),
+        Asked(relaxed, match_any=True),
+    ]
+    result, *counts, any_word = engine.search_all(request, asked)
+    if result.total:
+        return result, relaxed, True
+    useful = tuple(g for g, counted in zip(relaxed.groups, counts, strict=True) if counted.total)
+    if useful and len(useful) < len(relaxed.groups):
+        narrowed = ParsedQuery(relaxed.text, useful)
+        result = engine.search(request, narrowed)
+        if result.total:
+            return result, narrowed, True
+    return any_word, relaxed, True
 
 
 def search(request: SearchRequest) -> SearchResult:
@@ -94,7 +123,9 @@ def spelling_suggestion(q: str, texts: list[str]) -> str | None:
     if not texts or not strict:
         return None
     text = " ".join(texts)
-    vocabulary = {w for w in words(text, search_mode=True) if is_cjk(w) and len(w) > 1}
+    # In the order the words appear (the best-ranked result's first), so every process suggests the same word:
+    # a set's order changes with Python's per-process string hashing.
+    vocabulary = list(dict.fromkeys(w for w in words(text, search_mode=True) if is_cjk(w) and len(w) > 1))
     changed, corrected = False, []
     for group in strict.groups:
         word = group.source

@@ -27,8 +27,20 @@ class EngineResult:
     facets_approximate: bool = False
 
 
+@dataclass(frozen=True)
+class Asked:
+    """One search of several asked at once (search_all): the words, and whether only its total is needed."""
+
+    parsed: ParsedQuery
+    match_any: bool = False
+    count_only: bool = False
+
+
 class SearchEngine:
     name = "base"
+    # True when a round trip costs more than a search does (a server over HTTP): the selector then asks the
+    # looser tiers it may need all at once (search_all) instead of one after another.
+    batches_searches = False
 
     def index(self, documents: Sequence[Document]) -> None:
         """Add or replace these documents."""
@@ -44,6 +56,15 @@ class SearchEngine:
     def count(self, request: SearchRequest, parsed: ParsedQuery) -> int:
         """How many documents match every group of `parsed` and the filters (no ranking, no facets)."""
         raise NotImplementedError
+
+    def search_all(self, request: SearchRequest, asked: Sequence[Asked]) -> list[EngineResult]:
+        """Several searches with the same filters, answered in order (a count-only one: total, no ids)."""
+        return [
+            EngineResult(ranked=[], total=self.count(request, a.parsed))
+            if a.count_only
+            else self.search(request, a.parsed, match_any=a.match_any)
+            for a in asked
+        ]
 
     def indexed_ids(self) -> set[int]:
         raise NotImplementedError

@@ -43,6 +43,7 @@ class SearchClient(Protocol):
     def put_settings(self, index: str, settings: dict) -> None: ...
     def refresh(self, index: str) -> None: ...
     def search(self, index: str, body: dict) -> dict: ...
+    def msearch(self, index: str, bodies: list[dict]) -> list[dict]: ...
     def bulk(self, actions: Iterable[dict], *, refresh: bool | str, threads: int = 1) -> None: ...
     def delete(self, index: str, ids: Iterable[str], *, refresh: bool | str) -> None: ...
     def scan_ids(self, index: str) -> Iterator[str]: ...
@@ -52,6 +53,20 @@ class SearchClient(Protocol):
 
 def _is_index_missing(error: Any) -> bool:
     return "index_not_found" in str(error)
+
+
+class SearchFailed(Exception):
+    """One search of a multi-search refused by the server with a 4xx: a query we built wrongly (our bug)."""
+
+
+def _raise_for_item(answer: dict) -> None:
+    """An error answer inside a multi-search, as a whole request's would have been translated."""
+    if _is_index_missing(answer["error"]):
+        raise IndexMissing(str(answer["error"])[:200])
+    status = answer.get("status")
+    if not isinstance(status, int) or status >= 500:
+        raise EngineUnavailable(f"HTTP {status}")
+    raise SearchFailed(str(answer["error"])[:500])
 
 
 @contextmanager
@@ -107,6 +122,23 @@ class _Client:
         with self._guarded():
             response = self.client.search(index=index, body=body)
         return response.body if hasattr(response, "body") else response
+
+    def msearch(self, index: str, bodies: list[dict]) -> list[dict]:
+        """Several searches in one request (one round trip), answered in order. A search that failed inside it
+        is translated like a failed request: the server answers each one with its own status."""
+        lines: list[dict] = []
+        for body in bodies:
+            lines += [{"index": index}, body]
+        with self._guarded():
+            response = self._msearch(lines)
+        answers = (response.body if hasattr(response, "body") else response)["responses"]
+        for answer in answers:
+            if "error" in answer:
+                _raise_for_item(answer)
+        return answers
+
+    def _msearch(self, lines: list[dict]):
+        raise NotImplementedError
 
     def bulk(self, actions: Iterable[dict], *, refresh: bool | str, threads: int = 1) -> None:
         """Send documents; with `threads`, as that many requests at once (a re-index keeps the server's cores
@@ -168,6 +200,9 @@ class ElasticsearchClient(_Client):
         with self._guarded():
             self.writer.options(ignore_status=404).indices.delete(index=index)
 
+    def _msearch(self, lines: list[dict]):
+        return self.client.msearch(searches=lines)
+
 
 class OpenSearchClient(_Client):
     flavour = OPENSEARCH
@@ -191,6 +226,9 @@ class OpenSearchClient(_Client):
     def delete_index(self, index: str) -> None:
         with self._guarded():
             self.writer.indices.delete(index=index, ignore=404)
+
+    def _msearch(self, lines: list[dict]):
+        return self.client.msearch(body=lines)
 
 
 def server_flavour(url: str, *, timeout: float) -> str:

@@ -64,4 +64,7 @@ def test_under_the_class_lock_only_the_seat_the_enrolment_and_its_statement_are_
             ("INSERT", "records_xapistatement"),
         ], sql[locked:end]
         assert "ON CONFLICT DO NOTHING" in sql[end - 1]
+        # The locked read takes the seat columns only: the course page and its category were read before the lock.
+        selected = sql[locked].split(" FROM ")[0]
+        assert "wagtailcore_page" not in selected and "courses_coursepage" not in selected, sql[locked]
         assert XapiStatement.objects.get(learner=person).verb == "registered"

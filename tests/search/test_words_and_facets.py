@@ -6,9 +6,9 @@ import pytest
 
 from courses.search import CourseSearch, course_search
 from search.analysis import digits_of, synonyms, thesaurus_groups
-from search.engines.database import DatabaseEngine
+from search.engines.database import RANK_ALL_LIMIT, DatabaseEngine
 from search.models import Synonym
-from tests.factories import course_page
+from tests.factories import course_class, course_page
 
 
 @pytest.fixture(autouse=True)
@@ -118,3 +118,58 @@ def test_bounded_ranking_gives_the_order_of_ranking_everything(many_courses, mon
     monkeypatch.setattr(DatabaseEngine, "rank_all_limit", 0)
     bounded = pages()
     assert bounded == everything and sum(map(len, bounded)) == 12
+
+
+@pytest.fixture
+def courses_with_classes(tree, indexed):
+    """14 courses matching 果树: starts shared by pairs (ties for the text score to order), open or full,
+    and two with no class at all (they come last in the "soonest" order)."""
+
+    def build():
+        courses = [
+            course_page(
+                tree["school_a" if n % 2 else "school_b"],
+                title=f"果树修剪第{n}期" + ("：果树嫁接与果树施肥" if n % 3 == 0 else ""),
+                classes=[course_class(starts_in_days=3 + n // 2, capacity=0 if n % 4 == 0 else 30)],
+            )
+            for n in range(12)
+        ]
+        return courses + [course_page(tree["school_a"], title=f"果树冬季管理{n}") for n in range(2)]
+
+    return indexed(build)
+
+
+def ranked_pages(sort, pages=3, page_size=4, **filters):
+    return [
+        [
+            hit.course.pk
+            for hit in course_search(CourseSearch(q="果树", sort=sort, page=page, page_size=page_size, **filters)).hits
+        ]
+        for page in range(1, pages + 1)
+    ]
+
+
+def test_bounded_orders_give_the_order_of_ranking_everything(courses_with_classes, monkeypatch):
+    """Relevance and "soonest" read only the candidates that can reach the page, whether they were all among
+    the ids read first (1000) or not (5: the bounded statement instead), with or without a filter that probes
+    the classes (on PostgreSQL the matching ids are then read once)."""
+    for sort in ("relevance", "soonest"):
+        for filters in ({}, {"open_seats": True}):
+            monkeypatch.setattr(DatabaseEngine, "rank_all_limit", RANK_ALL_LIMIT)
+            everything = ranked_pages(sort, pages=4, **filters)
+            assert len(sum(everything, [])) == (9 if filters else 14)
+            monkeypatch.setattr(DatabaseEngine, "rank_all_limit", 0)
+            for read in (1000, 5):
+                monkeypatch.setattr(DatabaseEngine, "rank_candidates_read", read)
+                assert ranked_pages(sort, pages=4, **filters) == everything, (sort, filters, read)
+
+
+def test_soonest_puts_the_earliest_start_first_with_filters(courses_with_classes, monkeypatch):
+    """With a filter that probes the classes (open seats), "soonest" gives the earliest open course first (第0期
+    starts as early but is full), and of two starting the same day the better match (第3期 names 果树 three
+    times)."""
+    monkeypatch.setattr(DatabaseEngine, "rank_all_limit", 0)
+    first = course_search(CourseSearch(q="果树", sort="soonest", open_seats=True, page_size=3))
+    titles_first = [hit.course.title for hit in first.hits]
+    assert titles_first == ["果树修剪第1期", "果树修剪第3期：果树嫁接与果树施肥", "果树修剪第2期"]
+    assert first.total == 9  # 12 with a class, 3 of them full (capacity 0)
