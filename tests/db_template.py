@@ -87,17 +87,14 @@ def worker_database_tear_down(*, run_id: str, template: str) -> None:
     copy = connection.settings_dict["NAME"]
     connection.close()
     with _run_lock(run_id):
-        if connection.vendor == "sqlite":
-            last = _users_add(run_id, -1) <= 0
-            if last:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(template + suffix).unlink(missing_ok=True)
+        last = _users_add(run_id, -1) <= 0
+        if connection.vendor == "sqlite":  # the copy is in memory: gone with the process
+            for suffix in ("", "-wal", "-shm") if last else ():
+                Path(template + suffix).unlink(missing_ok=True)
         else:
             with connection.creation._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(copy)}")
-                last = _users_add(run_id, -1) <= 0
-                if last:
-                    cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template)}")
+                for name in [copy, template] if last else [copy]:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
         if last:
             _users_file(run_id).unlink(missing_ok=True)
             _lock_file(run_id).unlink(missing_ok=True)
