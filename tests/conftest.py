@@ -20,6 +20,14 @@ from enrolment.services import attendance_roll_call, enrolment_complete, enrolme
 from publishing.services import provider_staff_add
 from tests import db_template
 from tests.factories import UserFactory, course_class, course_page, provider_page, site_tree
+from tests.live_server import SharedConnectionWSGIServer
+
+
+def pytest_configure(config):
+    # pytest-django builds its live server from Django's LiveServerThread (tests/live_server.py says why).
+    from django.test.testcases import LiveServerThread
+
+    LiveServerThread.server_class = SharedConnectionWSGIServer
 
 
 def pytest_collection_modifyitems(items):
