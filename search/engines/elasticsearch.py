@@ -1,13 +1,14 @@
 """The search-server engine, Elasticsearch 8 or OpenSearch 2: the same contract as the database engine.
 
-The query, the mapping and the aggregations are built once with the DSL (elasticsearch.dsl) and sent as
-plain dicts by a thin client of the server's own kind (search/engines/clients.py); the answer is read back
-through the DSL's response classes. Only the client differs between the two servers.
+The index mapping is the DSL's (elasticsearch.dsl); the request bodies are plain dicts
+(search/engines/server_query.py, decision 0022), sent by a thin client of the server's own kind
+(search/engines/clients.py), and the answers are read as the server's JSON. Only the client differs between
+the two servers.
 
 Text is indexed twice: the raw fields with Elasticsearch's built-in `cjk` analyzer (bigrams, no
 plugin needed), and the terms cut in Python (jieba words, pinyin, initials, characters) with the
 `whitespace` analyzer, so pinyin and synonyms behave exactly as in the database engine. Facets are
-aggregations through FacetedSearch over the facets the request names (each facet a keyword field,
+aggregations over the facets the request names (each facet a keyword field,
 mapped by a dynamic template); occurrences (a course's classes) are nested documents so "starting within
 N days" and "open seats" are queries on dates relative to today. Facet labels are read from the database
 engine's facet table, which is always kept up to date.
@@ -18,7 +19,6 @@ engine, which is always kept up to date. After a failure the server is left alon
 seconds, so residents do not each wait for a timeout; status() tells the health endpoint what happened.
 """
 
-import datetime
 import hashlib
 import json
 import logging
@@ -36,33 +36,15 @@ from cachetools import TTLCache
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from elasticsearch.dsl import (
-    Boolean,
-    Date,
-    FacetedSearch,
-    Float,
-    InnerDoc,
-    Integer,
-    MetaField,
-    Nested,
-    Q,
-    Search,
-    TermsFacet,
-    Text,
-)
+from elasticsearch.dsl import Boolean, Date, Float, InnerDoc, Integer, MetaField, Nested, Text
 from elasticsearch.dsl import Document as DslDocument
 
-from search.analysis import ParsedQuery, Term, document_terms
+from search.analysis import ParsedQuery, document_terms
 from search.documents import Document
-from search.engines.base import (
-    FACET_STARTS_WITHIN_DEFAULT,
-    OPEN_OCCURRENCE_BOOST,
-    Asked,
-    EngineResult,
-    EngineUnavailable,
-    SearchEngine,
-)
+from search.engines import server_query
+from search.engines.base import Asked, EngineResult, EngineUnavailable, SearchEngine
 from search.engines.clients import IndexMissing, SearchClient, search_client
+from search.engines.server_query import TERM_FIELDS
 from search.models import SearchDocument, SearchFacet
 from search.query import FacetValue, SearchRequest, Sort
 
@@ -74,8 +56,6 @@ LABELS_SECONDS = 60
 COUNTS_CACHE_SECONDS = 60
 GENERATION_KEY = "search:server-index-generation"
 NEWEST_FIRST = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
-TERM_FIELDS = {"title_terms": 10.0, "keyword_terms": 5.0, "summary_terms": 2.5, "body_terms": 1.0}
-FACET_SIZE = 100
 # A re-index sends each batch as BULK_THREADS requests at once, with up to BULK_IN_FLIGHT batches on their way
 # while the next is prepared: the server indexes while Python reads and analyses (_Rebuild).
 BULK_THREADS = 2
@@ -112,114 +92,6 @@ class IndexedDocument(DslDocument):
     class Index:
         name = "jizhou-courses"
         settings = {"number_of_shards": 1, "number_of_replicas": 0}
-
-
-def _group_query(alternatives) -> Q:
-    def term_query(term: Term) -> Q:
-        if term.prefix:
-            return Q(
-                "bool", should=[Q("prefix", **{f: {"value": term.text, "boost": b}}) for f, b in TERM_FIELDS.items()]
-            )
-        return Q("multi_match", query=term.text, fields=[f"{f}^{b}" for f, b in TERM_FIELDS.items()], operator="and")
-
-    return Q(
-        "bool", should=[Q("bool", must=[term_query(t) for t in alt]) for alt in alternatives], minimum_should_match=1
-    )
-
-
-def text_query(parsed: ParsedQuery, *, match_any: bool) -> Q:
-    groups = [_group_query(group.alternatives) for group in parsed.groups]
-    if match_any:
-        return Q("bool", should=groups, minimum_should_match=1)
-    return Q("bool", must=groups)
-
-
-def _open_occurrence(today: datetime.date) -> Q:
-    day = today.isoformat()
-    window = Q(
-        "bool",
-        should=[~Q("exists", field="occurrences.enrol_opens"), Q("range", occurrences__enrol_opens={"lte": day})],
-    )
-    closes = Q(
-        "bool",
-        should=[
-            Q("range", occurrences__enrol_closes={"gte": day}),
-            Q(
-                "bool",
-                must=[~Q("exists", field="occurrences.enrol_closes"), Q("range", occurrences__starts_on={"gte": day})],
-            ),
-        ],
-    )
-    return Q("bool", must=[window, closes])
-
-
-def _nested(query: Q) -> Q:
-    return Q("nested", path="occurrences", query=query)
-
-
-class DocumentFacetedSearch(FacetedSearch):
-    doc_types = [IndexedDocument]
-
-    def __init__(self, *, parsed: ParsedQuery, match_any: bool, request: SearchRequest, using, index):
-        self.parsed, self.match_any, self.request, self.today = parsed, match_any, request, timezone.localdate()
-        self.using, self.index = using, index
-        # The request's facets, counted and filtered by FacetedSearch (one terms aggregation each).
-        self.facets = {name: TermsFacet(field=name, size=FACET_SIZE) for name in type(request).FACETS}
-        # A query value must be given, or FacetedSearch skips query(); ours reads self.parsed.
-        super().__init__(query=parsed.text or "*", filters=request.facet_filters())
-
-    def filter(self, search):
-        # Filters narrow the results and every count alike (FacetedSearch's default is a post_filter,
-        # which leaves the counts unfiltered); this matches the database engine.
-        for facet_filter in self._filters.values():
-            search = search.filter(facet_filter)
-        return search
-
-    def search(self):
-        search = super().search()
-        if self.request.free:
-            search = search.filter("term", free=True)
-        if self.request.starts_within:
-            until = self.today + datetime.timedelta(days=self.request.starts_within)
-            search = search.filter(
-                _nested(Q("range", occurrences__starts_on={"gte": self.today.isoformat(), "lte": until.isoformat()}))
-            )
-        if self.request.open_seats:
-            search = search.filter(
-                _nested(_open_occurrence(self.today) & Q("range", occurrences__seats_left={"gt": 0}))
-            )
-        days = self.request.starts_within or FACET_STARTS_WITHIN_DEFAULT
-        until = (self.today + datetime.timedelta(days=days)).isoformat()
-        search.aggs.bucket("free", "filter", filter=Q("term", free=True))
-        search.aggs.bucket(
-            "starts_within",
-            "filter",
-            filter=_nested(Q("range", occurrences__starts_on={"gte": self.today.isoformat(), "lte": until})),
-        )
-        search.aggs.bucket(
-            "open_seats",
-            "filter",
-            filter=_nested(_open_occurrence(self.today) & Q("range", occurrences__seats_left={"gt": 0})),
-        )
-        return search
-
-    def query(self, search, query):
-        if not self.parsed:
-            return search.query("match_all")
-        # The jieba/pinyin terms decide what matches; the same words as a phrase in the cjk-analysed
-        # text (bigrams) lift courses that contain them together.
-        phrase = Q(
-            "multi_match", query=self.parsed.text, fields=["title^3", "keywords^2", "summary", "body"], type="phrase"
-        )
-        matched = Q("bool", must=[text_query(self.parsed, match_any=self.match_any)], should=[phrase])
-        scored = Q(
-            "function_score",
-            query=matched,
-            functions=[{"filter": _nested(_open_occurrence(self.today)).to_dict(), "weight": OPEN_OCCURRENCE_BOOST}],
-            boost_mode="multiply",
-            score_mode="max",
-        )
-        return search.query(scored)
 
 
 _labels: TTLCache = TTLCache(maxsize=20_000, ttl=LABELS_SECONDS)
@@ -432,29 +304,21 @@ class ElasticsearchEngine(SearchEngine):
 
     # --- Searching --------------------------------------------------------------------------
 
-    def _faceted(self, request: SearchRequest, parsed: ParsedQuery, *, match_any: bool) -> DocumentFacetedSearch:
-        return DocumentFacetedSearch(
-            parsed=parsed, match_any=match_any, request=request, using=None, index=self.index_name
-        )
-
     def _prepared(self, request: SearchRequest, asked: Asked) -> "_Prepared":
         """The bodies of one search: a ranking of the page (query, filters, order, page) and, unless its total
         and counts were cached, a count of every match with the facet aggregations (size 0). Two bodies, not
         one: with aggregations in the ranking request the server scores every match in full (at 100k courses
         the pinyin initials "ls" took 74 ms so, against 33 + 9 ms for the two halves, decision 0019)."""
-        faceted = self._faceted(request, asked.parsed, match_any=asked.match_any)
-        search = faceted._s  # built by FacetedSearch: query, filters and facet aggregations
-        # The two bodies are made from one dict (each DSL step would copy the whole query again).
-        body = search.to_dict()
-        aggs = body.pop("aggs", None)
-        if asked.count_only or not request.with_facets:
-            aggs = None  # a count needs no facets
-        counting = {**body, "size": 0, "track_total_hits": True, **({"aggs": aggs} if aggs else {})}
+        today = timezone.localdate()
+        query = server_query.query(request, asked.parsed, match_any=asked.match_any, today=today)
+        counting = {"query": query, "size": 0, "track_total_hits": True}
+        if request.with_facets and not asked.count_only:
+            counting["aggs"] = server_query.aggregations(request, today)
         if asked.count_only:
-            return _Prepared(faceted, search, [counting], request, asked, "", None)
+            return _Prepared([counting], request, asked, "", None)
         sort = self._sort(request, asked.parsed)
         ranking = {
-            **body,
+            "query": query,
             **({"sort": sort} if sort else {}),
             "from": (request.page - 1) * request.page_size,
             "size": request.page_size,
@@ -467,9 +331,9 @@ class ElasticsearchEngine(SearchEngine):
         counted = cache.get(key) if key else None
         # The ranking alone when the counts are cached, or when it counts anyway and no facets are asked (the
         # catalogue's listing, in "soonest" order).
-        alone = counted is not None or (ranking["track_total_hits"] and not aggs)
+        alone = counted is not None or (ranking["track_total_hits"] and "aggs" not in counting)
         bodies = [ranking] if alone else [ranking, counting]
-        return _Prepared(faceted, search, bodies, request, asked, key, counted)
+        return _Prepared(bodies, request, asked, key, counted)
 
     @staticmethod
     def _sort(request: SearchRequest, parsed: ParsedQuery) -> list | None:
@@ -514,20 +378,18 @@ class ElasticsearchEngine(SearchEngine):
         cache.set(f"{GENERATION_KEY}:{self.index_name}", uuid.uuid4().hex, timeout=None)
 
     def _answer(self, prepared: "_Prepared", answers: list[dict]) -> EngineResult:
-        """Read a search's answers (the ranking, then the count unless it was cached) with the DSL's
-        FacetedResponse."""
-        responses = [prepared.search._response_class(prepared.search, raw) for raw in answers]
-        for response in responses:
-            response._faceted_search = prepared.faceted
+        """Read a search's answers: the ranking, then the count unless it was cached."""
         if prepared.asked.count_only:
-            return EngineResult(ranked=[], total=responses[0].hits.total.value)
-        ranked = [(int(hit.meta.id), float(hit.meta.score or 0)) for hit in responses[0]]
+            return EngineResult(ranked=[], total=answers[0]["hits"]["total"]["value"])
+        ranked = [(int(hit["_id"]), float(hit.get("_score") or 0)) for hit in answers[0]["hits"]["hits"]]
         if prepared.counted is not None:
             total, facets = prepared.counted
         else:
-            counted = responses[-1]
-            total = counted.hits.total.value
-            facets = self._facets(counted, type(prepared.request).FACETS) if prepared.request.with_facets else {}
+            counted = answers[-1]
+            total = counted["hits"]["total"]["value"]
+            facets = {}
+            if prepared.request.with_facets:
+                facets = self._facets(counted.get("aggregations", {}), type(prepared.request).FACETS)
             if prepared.key:
                 cache.set(prepared.key, (total, facets), self.counts_cache_seconds)
         return EngineResult(ranked=ranked, total=total, facets=facets)
@@ -554,8 +416,8 @@ class ElasticsearchEngine(SearchEngine):
         return results
 
     @staticmethod
-    def _facets(response, names) -> dict:
-        counted = {name: [(str(key), count) for key, count, _selected in response.facets[name]] for name in names}
+    def _facets(aggregations: dict, names) -> dict:
+        counted = server_query.facet_counts(aggregations, names)
         labels = facet_labels({(name, value) for name, values in counted.items() for value, _ in values})
         facets: dict = {
             name: [
@@ -564,7 +426,7 @@ class ElasticsearchEngine(SearchEngine):
             for name, values in counted.items()
         }
         for name in ("free", "starts_within", "open_seats"):
-            facets[name] = response.aggregations[name].doc_count
+            facets[name] = aggregations[name]["doc_count"]
         return facets
 
 
@@ -572,8 +434,6 @@ class ElasticsearchEngine(SearchEngine):
 class _Prepared:
     """One search as it is sent, with what its answer is read with."""
 
-    faceted: DocumentFacetedSearch
-    search: Search  # the DSL's search, which reads the answers
     bodies: list[dict]  # what is sent: the ranking, then the count (unless cached); a count-only search: the count
     request: SearchRequest
     asked: Asked

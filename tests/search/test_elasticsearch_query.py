@@ -1,23 +1,23 @@
 """The request our search-server engine builds, once, for both clients (no server needed to build it; the
 contract suite in test_behaviour.py runs it against a real node)."""
 
+import datetime
 import json
 
 from courses.search import CourseSearch
 from search.analysis import parse_query
-from search.engines.elasticsearch import (
-    DocumentFacetedSearch,
-    ElasticsearchEngine,
-    IndexedDocument,
-    forget_facet_labels,
-)
+from search.engines import server_query
+from search.engines.elasticsearch import ElasticsearchEngine, IndexedDocument, forget_facet_labels
+
+TODAY = datetime.date(2026, 12, 2)
 
 
 def build(q, **filters):
-    faceted = DocumentFacetedSearch(
-        parsed=parse_query(q), match_any=False, request=CourseSearch(q=q, **filters), using=None, index="test-index"
-    )
-    return faceted._s.to_dict()
+    request = CourseSearch(q=q, **filters)
+    return {
+        "query": server_query.query(request, parse_query(q), match_any=False, today=TODAY),
+        "aggs": server_query.aggregations(request, TODAY),
+    }
 
 
 def test_words_pinyin_synonyms_and_open_class_boost(db):
@@ -35,6 +35,14 @@ def test_filters_apply_to_results_and_counts(db):
     assert '"free": true' in filters and '"occurrences.seats_left"' in filters
     assert "post_filter" not in body
     assert {"_filter_category", "_filter_town", "free", "starts_within", "open_seats"} <= set(body["aggs"])
+    # Each facet is counted within the other facets' filters (FacetedSearch's way), not its own.
+    assert body["aggs"]["_filter_category"]["filter"] == {"bool": {"filter": [{"terms": {"provider": ["7"]}}]}}
+    assert {"terms": {"category": ["nong-ye-ji-shu"]}} in body["aggs"]["_filter_town"]["filter"]["bool"]["filter"]
+    assert '"lte": "2026-12-09"' in json.dumps(body["query"])  # starting within 7 days of today
+
+
+def test_filters_without_words_filter_every_document(db):
+    assert build("", free=True)["query"] == {"bool": {"filter": [{"term": {"free": True}}]}}
 
 
 def test_empty_query_matches_all(db):
@@ -73,18 +81,19 @@ def test_neutral_document_becomes_an_indexed_document():
 
 
 def test_facet_labels_come_from_the_database_engine(db):
-    from types import SimpleNamespace
-
     from search.models import SearchDocument, SearchFacet
 
     forget_facet_labels()
     SearchDocument.objects.create(id=1, title="梨树")
     SearchFacet.objects.create(document_id=1, facet="category", value="nong-ye-ji-shu", label="农业技术")
-    response = SimpleNamespace(
-        facets={"category": [("nong-ye-ji-shu", 4, False), ("gone", 1, False)]},
-        aggregations={name: SimpleNamespace(doc_count=2) for name in ("free", "starts_within", "open_seats")},
-    )
-    facets = ElasticsearchEngine._facets(response, ("category",))
+    aggregations = {
+        "_filter_category": {
+            "doc_count": 5,
+            "category": {"buckets": [{"key": "nong-ye-ji-shu", "doc_count": 4}, {"key": "gone", "doc_count": 1}]},
+        },
+        **{name: {"doc_count": 2} for name in ("free", "starts_within", "open_seats")},
+    }
+    facets = ElasticsearchEngine._facets(aggregations, ("category",))
     assert [(f.value, f.label, f.count) for f in facets["category"]] == [
         ("nong-ye-ji-shu", "农业技术", 4),
         ("gone", "gone", 1),
