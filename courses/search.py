@@ -13,12 +13,11 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from accounts.models import Audience
 from courses import models
+from courses.cards import CourseCard, course_cards
 from places.models import Town
 from search.highlight import highlight, plain_text
 from search.query import (
@@ -94,57 +93,9 @@ def catalogue_facets() -> CatalogueFacets:
     )
 
 
-# What a result (the course card, the API's result) shows of a course and of its next class. Loading only
-# these (not every Wagtail page field, the teacher…) takes a fraction of the time of whole pages;
-# a field left out still loads when read, one query per course (tests count the queries).
-CARD_FIELDS = (
-    "id",
-    "title",
-    "url_path",
-    "summary",
-    "body",
-    "keywords",
-    "form",
-    "fee",
-    "hours",
-    "category__name",
-    "category__slug",
-    "provider__title",
-    "provider__url_path",
-    "town__name",
-    "town__slug",
-)
-CARD_CLASS_FIELDS = (
-    "id",
-    "course_id",
-    "label",
-    "starts_on",
-    "ends_on",
-    "schedule",
-    "capacity",
-    "seats_taken",
-    "enrol_opens",
-    "enrol_closes",
-    "venue__name",
-    "venue__town__name",
-)
-
-
-def current_classes_prefetch() -> Prefetch:
-    today = timezone.localdate()
-    return Prefetch(
-        "classes",
-        queryset=models.CourseClass.objects.filter(ends_on__gte=today)
-        .select_related("venue__town")
-        .only(*CARD_CLASS_FIELDS)
-        .order_by("starts_on", "pk"),
-        to_attr="current_classes",
-    )
-
-
 @dataclass
 class CourseHit:
-    course: "models.CoursePage"  # with category/provider/town and current classes loaded
+    course: CourseCard  # what the result shows, seats read now
     score: float
     highlight: SafeString
 
@@ -163,7 +114,7 @@ class CourseSearchResponse(Paged):
     facets_approximate: bool = False
 
     def as_page(self) -> Page:
-        """The hits' courses as a Django paginator page, for templates written for Paginator."""
+        """The hits' course cards as a Django paginator page, for templates written for Paginator."""
         paginator = Paginator(_Counted(self.total), self.request.page_size)
         return Page([hit.course for hit in self.hits], min(self.page, self.num_pages), paginator)
 
@@ -174,16 +125,6 @@ class _Counted:
 
     def __len__(self) -> int:
         return self.total
-
-
-def _courses(ids: list[int]) -> dict[int, "models.CoursePage"]:
-    courses = (
-        models.CoursePage.objects.filter(pk__in=ids)
-        .select_related("category", "provider", "town")
-        .only(*CARD_FIELDS)
-        .prefetch_related(current_classes_prefetch())
-    )
-    return {course.pk: course for course in courses}
 
 
 def _form_labels(facets: dict) -> dict:
@@ -197,7 +138,7 @@ def _form_labels(facets: dict) -> dict:
 def course_search(request: CourseSearch) -> CourseSearchResponse:
     """Search live courses: ranked hits of one page with snippets, total, facets and a suggestion."""
     result = search(request)
-    courses = _courses([pk for pk, _ in result.ranked])
+    courses = course_cards([pk for pk, _ in result.ranked])
     hits = []
     for pk, score in result.ranked:
         course = courses.get(pk)
@@ -234,7 +175,7 @@ def course_suggestions(prefix: str, *, limit: int = 8) -> list[dict]:
 
 def catalogue_page(request: CourseSearch) -> Page:
     """A page of the catalogue's listing (same order without words: soonest class, then newest), as a
-    Django paginator page of CoursePages with their current classes; past the last page, the last page."""
+    Django paginator page of course cards with their current classes; past the last page, the last page."""
     response = course_search(request)
     if not response.hits and response.total and request.page > response.num_pages:
         response = course_search(replace(request, page=response.num_pages))

@@ -76,8 +76,8 @@ class CourseSearchQuery(Schema):
 
 
 def _current_site(request: HttpRequest) -> Site | None:
-    """The site the API is asked on, for relative result URLs. With one site (a county's catalogue) it is that
-    site, and Wagtail's lookup by host name is skipped: a query that also loads the root page, a tenth of a
+    """The site the API is asked on: result URLs on it are relative. With one site (a county's catalogue) it is
+    that site, and Wagtail's lookup by host name is skipped: a query that also loads the root page, a tenth of a
     search request at 100k courses (decision 0019). With several, Wagtail looks it up."""
     site_ids = {root_path[0] for root_path in Site.get_site_root_paths()}
     if len(site_ids) == 1:
@@ -85,22 +85,21 @@ def _current_site(request: HttpRequest) -> Site | None:
     return Site.find_for_request(request)
 
 
-def _course(hit, request: HttpRequest, site: Site | None) -> dict:
-    course = hit.course
+def _course(hit, site: Site | None) -> dict:
+    course = hit.course  # a card (courses.cards): seats read with it
     next_class = course.next_class
     return {
         "id": course.pk,
         "title": course.title,
-        # With the request, Wagtail reads the sites' root paths once per request, not once per course.
-        "url": course.get_url(request, current_site=site) or "",
-        "provider": course.provider.title if course.provider else None,
-        "category": course.category.name if course.category else None,
+        "url": course.url_on(site),
+        "provider": course.provider_title,
+        "category": course.category_name,
         "summary": course.summary,
         "highlight": str(hit.highlight),
         "next_class": {
             "id": next_class.pk,
             "starts": next_class.starts_on.isoformat(),
-            "town": next_class.venue.town.name if next_class.venue else None,
+            "town": next_class.town_name,
             "seats_left": next_class.seats_left,
         }
         if next_class
@@ -132,7 +131,7 @@ def courses_search(request: HttpRequest, filters: Query[CourseSearchQuery]):
         "count": response.total,
         "page": response.page,
         "num_pages": response.num_pages,
-        "results": [_course(hit, request, site) for hit in response.hits],
+        "results": [_course(hit, site) for hit in response.hits],
         "facets": _facets(response.facets),
         "facets_approximate": response.facets_approximate,
         "suggestion": response.suggestion,
