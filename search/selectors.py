@@ -55,21 +55,27 @@ def _looser_tiers_at_once(
 ) -> tuple[EngineResult, ParsedQuery, bool]:
     """The same tiers as _search_tiers after a strict search found nothing, for an engine whose round trips
     cost more than its searches: relaxed, each word's count and any word are asked in one go (two of them
-    are wasted when the relaxed search matches); only the search without the words that match nothing,
-    which depends on those counts, is a second round trip."""
+    are wasted when the relaxed search matches). The search without the words that match nothing depends on
+    those counts: with two words it is the other word's own search, so each word is searched in full in the
+    same go; with more it is a second round trip."""
     if len(relaxed.groups) < 2:
         return engine.search(request, relaxed), relaxed, True
+    two_words = len(relaxed.groups) == 2
+    each_word = [ParsedQuery(relaxed.text, (g,)) for g in relaxed.groups]
     asked = [
         Asked(relaxed),
-        *(Asked(ParsedQuery(relaxed.text, (g,)), count_only=True) for g in relaxed.groups),
+        *(Asked(word, count_only=not two_words) for word in each_word),
         Asked(relaxed, match_any=True),
     ]
-    result, *counts, any_word = engine.search_all(request, asked)
+    result, *per_word, any_word = engine.search_all(request, asked)
     if result.total:
         return result, relaxed, True
-    useful = tuple(g for g, counted in zip(relaxed.groups, counts, strict=True) if counted.total)
+    useful = [(word, found) for word, found in zip(each_word, per_word, strict=True) if found.total]
     if useful and len(useful) < len(relaxed.groups):
-        narrowed = ParsedQuery(relaxed.text, useful)
+        if two_words:
+            ((word, found),) = useful
+            return found, word, True
+        narrowed = ParsedQuery(relaxed.text, tuple(word.groups[0] for word, _ in useful))
         result = engine.search(request, narrowed)
         if result.total:
             return result, narrowed, True
