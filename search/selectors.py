@@ -8,7 +8,15 @@ every word, and falls back to the database engine when Elasticsearch cannot answ
 
 from dataclasses import dataclass, field
 
-from search.analysis import ParsedQuery, is_cjk, parse_query, pinyin_forms, words
+from search.analysis import (
+    ParsedQuery,
+    chinese_runs,
+    dictionary_generation,
+    is_cjk,
+    parse_query,
+    pinyin_forms,
+    spelled_run,
+)
 from search.engines import EngineResult, EngineUnavailable, SearchEngine, configured_engine, database_engine
 from search.engines.base import Asked
 from search.query import FacetValue, Paged, SearchRequest
@@ -129,9 +137,16 @@ def spelling_suggestion(q: str, texts: list[str]) -> str | None:
     if not texts or not strict:
         return None
     text = " ".join(texts)
-    # In the order the words appear (the best-ranked result's first), so every process suggests the same word:
-    # a set's order changes with Python's per-process string hashing.
-    vocabulary = list(dict.fromkeys(w for w in words(text, search_mode=True) if is_cjk(w) and len(w) > 1))
+    # Each word with its pinyin, in the order the words appear (the best-ranked result's first), so every process
+    # suggests the same word: a set's order changes with Python's per-process string hashing. The runs are cut
+    # and spelled once per process (spelled_run), as for indexing and highlighting.
+    dictionary = dictionary_generation()
+    spelled: dict[str, str] = {}
+    for run in chinese_runs(text):
+        for found, full, _initials in spelled_run(run, dictionary):
+            if len(found) > 1 and is_cjk(found):
+                spelled.setdefault(found, full)
+    vocabulary = list(spelled)
     changed, corrected = False, []
     for group in strict.groups:
         word = group.source
@@ -139,7 +154,7 @@ def spelling_suggestion(q: str, texts: list[str]) -> str | None:
             corrected.append(word)
             continue
         sound = pinyin_forms(word)[0]
-        candidates = [v for v in vocabulary if pinyin_forms(v)[0] == sound]
+        candidates = [v for v in vocabulary if spelled[v] == sound]
         candidates += [
             v for v in vocabulary if len(v) == len(word) and sum(a != b for a, b in zip(v, word, strict=True)) == 1
         ]
