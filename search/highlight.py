@@ -1,11 +1,20 @@
 """Highlighted snippets: show residents why a course matched, whichever engine found it."""
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.analysis import ParsedQuery, chinese_runs, dictionary_generation, is_cjk, normalize, spelled_run
+from search.analysis import (
+    RUN_TERMS_CACHE,
+    ParsedQuery,
+    chinese_runs,
+    dictionary_generation,
+    is_cjk,
+    normalize,
+    spelled_run,
+)
 
 SNIPPET_CHARS = 90
 
@@ -21,6 +30,12 @@ def plain_text(html: str) -> str:
     return _SPACES.sub(" ", _TAG.sub("", html or "").replace("&nbsp;", " ")).strip()
 
 
+@lru_cache(maxsize=RUN_TERMS_CACHE)
+def _chinese_words(run: str, dictionary: int) -> tuple[tuple[str, str, str], ...]:
+    """The words of a run that pinyin can mark (Chinese, two characters or more), with their pinyin."""
+    return tuple(spelled for spelled in spelled_run(run, dictionary) if len(spelled[0]) > 1 and is_cjk(spelled[0]))
+
+
 def _marks(parsed: ParsedQuery, text: str) -> list[str]:
     """The strings of `text` (normalised) to mark: query words and synonyms, and words whose pinyin was typed."""
     wanted = {w for w in parsed.highlight_words if is_cjk(w) or len(w) > 1}
@@ -29,12 +44,8 @@ def _marks(parsed: ParsedQuery, text: str) -> list[str]:
         # Each run is cut and spelled once per process (spelled_run): a pinyin query needs it for every hit.
         dictionary = dictionary_generation()
         for run in chinese_runs(text):
-            for word, full, initials in spelled_run(run, dictionary):
-                if (
-                    len(word) > 1
-                    and is_cjk(word)
-                    and any(full.startswith(t) or (len(t) > 1 and initials == t) for t in latin)
-                ):
+            for word, full, initials in _chinese_words(run, dictionary):
+                if any(full.startswith(t) or (len(t) > 1 and initials == t) for t in latin):
                     wanted.add(word)
     return sorted(wanted, key=len, reverse=True)
 
