@@ -16,7 +16,8 @@
   var status = root.querySelector("[data-status]");
   var playButton = root.querySelector("[data-action=play]");
   var HEARTBEAT_MS = 30000;
-  // A step larger than this between two timeupdates (at most 1.5× speed, ~4 updates a second) is a jump.
+  // A step larger than this between two timeupdates (at most 1.5× speed, ~4 updates a second) is a jump, unless
+  // the clock says the media could have played that far: a busy phone sends its timeupdates late.
   var MAX_STEP = 2.5;
   controls.hidden = false;
 
@@ -75,6 +76,7 @@
       media.currentTime = at;
       media.playbackRate = rate;
       lastTime = at;
+      lastWall = performance.now();
       switching = false;
       if (wasPlaying) media.play();
     });
@@ -116,6 +118,7 @@
   var segments = [];   // merged [[start, end], …] played in this viewing
   var current = null;  // the segment growing now
   var lastTime = media.currentTime || 0;
+  var lastWall = performance.now();  // when lastTime was read
   var seekFrom = null;
 
   function addSegment(start, end) {
@@ -140,13 +143,16 @@
     return all.map(function (s) { return [Math.round(s[0] * 1000) / 1000, Math.round(s[1] * 1000) / 1000]; });
   }
   media.addEventListener("timeupdate", function () {
-    var now = media.currentTime;
+    var now = media.currentTime, wall = performance.now();
     if (switching) return;
-    if (!media.paused && !media.seeking && now >= lastTime && now - lastTime <= MAX_STEP) {
+    // What the media could have played since the last update at this speed (plus a little for the clock).
+    var possible = ((wall - lastWall) / 1000) * media.playbackRate + 0.5;
+    if (!media.paused && !media.seeking && now >= lastTime && now - lastTime <= Math.max(MAX_STEP, possible)) {
       if (!current) current = [lastTime, now];
       else current[1] = now;
     }
     lastTime = now;
+    lastWall = wall;
     if (!root.dataset.progressUrl) {
       try { window.localStorage.setItem(storageKey, String(Math.floor(now))); } catch (e) { /* private mode */ }
     }
@@ -161,6 +167,7 @@
     var from = seekFrom;
     seekFrom = null;
     lastTime = media.currentTime;
+    lastWall = performance.now();
     if (from !== null && Math.abs(from - media.currentTime) > 1) report("seek", { seek_from: from, seek_to: media.currentTime });
   });
 
@@ -207,6 +214,7 @@
   }
   media.addEventListener("play", function () {
     lastTime = media.currentTime;
+    lastWall = performance.now();
     if (switching) return;
     report("play");
     if (!heartbeat) heartbeat = window.setInterval(function () { if (!media.paused) report("heartbeat"); }, HEARTBEAT_MS);
