@@ -3,9 +3,9 @@
 pytest-django hands the server thread the test's own connection when the database is SQLite in memory (a
 second connection would see an empty database). Django's live server is threaded, and Chromium sends
 requests side by side: the Wagtail editor pings and releases its editing session while the form it belongs
-to is submitted. Two requests on one connection share one transaction state, so one request's commit can
-end the other's savepoint and the page answers 500 (CI, stop 20). A real deployment gives every request its
-own connection; the tests get the nearest safe thing, one request at a time on the shared connection.
+to is submitted. Two requests on one connection share one transaction state, so one request's commit could
+end the other's savepoint. A real deployment gives every request its own connection; the tests get the
+nearest safe thing, one request at a time on the shared connection.
 PostgreSQL is not shared, so its live server stays fully threaded.
 """
 

@@ -309,6 +309,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Wagtail --------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "蓟州终身学习网"
+# Wagtail 8 saves the editor's form as a draft every half second by default. On the "add a course" page that draft
+# creates the page, and a school's "submit for review" sent while that save is still on its way creates it a
+# second time: Wagtail then answers 500 ("slug already in use", seen in CI under load on SQLite and PostgreSQL).
+# Staff save and submit themselves, as before Wagtail 8 (decision 0003).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 # Lesson video/audio (media/, issue 11; docs/decisions/0011-online-lessons.md). Uploads are checked with ffprobe
 # against these limits before anything is stored; renditions are made in the `media` Celery queue.
 WAGTAILMEDIA = {
