@@ -85,8 +85,7 @@ def open_occurrence(today: datetime.date) -> dict:
 
 
 def _open_seats(today: datetime.date) -> dict:
-    query = open_occurrence(today)
-    return nested({"bool": {"must": [*query["bool"]["must"], {"range": {"occurrences.seats_left": {"gt": 0}}}]}})
+    return nested({"bool": {"must": [open_occurrence(today), {"range": {"occurrences.seats_left": {"gt": 0}}}]}})
 
 
 def _starting_within(today: datetime.date, days: int) -> dict:
