@@ -19,7 +19,7 @@ from learningcity.models import RuralTrainingCategory, TownPopulation
 from learningcity.services import learning_figures_refresh
 from places.models import Town
 from records.models import LearningEntry
-from records.services import learning_hours_record
+from records.services import HoursLearned, learning_hours_record_many
 
 YEARS = 5
 # Residents of each town (2020 census order of magnitude) and its administrative villages.
@@ -100,6 +100,8 @@ def _learning(*, towns: list[Town], years: list[int], today: datetime.date, lear
     if not courses:
         return
     tz = timezone.get_default_timezone()
+    learned: list[HoursLearned] = []
+    existing = {user.phone: user for user in User.objects.filter(phone__startswith=PHONE_PREFIX)}
     weights = [3 if town.name in ("罗庄子镇", "下营镇", "穿芳峪镇", "渔阳镇", "文昌街道") else 1 for town in towns]
     for n in range(learners):
         town = rng.choices(towns, weights)[0]
@@ -109,7 +111,7 @@ def _learning(*, towns: list[Town], years: list[int], today: datetime.date, lear
         # Every random draw happens whether or not the person exists, so a second load draws the same sequence.
         name = _name(rng)
         joined = datetime.datetime(first_year, rng.randint(1, 3), rng.randint(1, 28), 9, tzinfo=tz)
-        learner = User.objects.filter(phone=f"{PHONE_PREFIX}{n:04d}").first()
+        learner = existing.get(f"{PHONE_PREFIX}{n:04d}")
         if learner is None:
             learner = User.objects.create_user(
                 f"{PHONE_PREFIX}{n:04d}",
@@ -134,15 +136,18 @@ def _learning(*, towns: list[Town], years: list[int], today: datetime.date, lear
                 day = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
                 if day > today:
                     continue
-                learning_hours_record(
-                    learner=learner,
-                    source=f"demo.learningcity:{n}:{year}:{k}",
-                    title=title,
-                    category=category,
-                    provider=provider,
-                    hours=Decimal(rng.choice(("2", "2", "3", "4", "1.5"))),
-                    occurred_at=datetime.datetime(day.year, day.month, day.day, rng.randint(8, 16), tzinfo=tz),
+                learned.append(
+                    HoursLearned(
+                        learner=learner,
+                        source=f"demo.learningcity:{n}:{year}:{k}",
+                        title=title,
+                        category=category,
+                        provider=provider,
+                        hours=Decimal(rng.choice(("2", "2", "3", "4", "1.5"))),
+                        occurred_at=datetime.datetime(day.year, day.month, day.day, rng.randint(8, 16), tzinfo=tz),
+                    )
                 )
+    learning_hours_record_many(learned)
 
 
 def demo_learningcity_load(*, today: datetime.date, report, learners: int = LEARNERS) -> None:

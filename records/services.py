@@ -15,7 +15,8 @@ import logging
 import re
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -228,6 +229,56 @@ def learning_hours_record(
         },
     )
     return entry
+
+
+@dataclass(frozen=True)
+class HoursLearned:
+    """One learning event for `learning_hours_record_many`: the fields `learning_hours_record` takes."""
+
+    learner: User
+    source: str
+    title: str
+    hours: Decimal
+    occurred_at: datetime.datetime
+    category: Category | None = None
+    provider: str = ""
+
+
+@transaction.atomic
+def learning_hours_record_many(entries: Iterable[HoursLearned], *, batch_size: int = 500) -> int:
+    """`learning_hours_record` for many events at once (an import, the demo's five years of a town's learning):
+    the same checks and the same idempotence on `source`, in a few inserts instead of a query pair per event.
+    Returns how many events were new. Refuses all of them, changing nothing, if one has invalid hours."""
+    rows = []
+    for entry in entries:
+        if entry.hours is None or not Decimal(entry.hours).is_finite() or Decimal(entry.hours) < 0:
+            raise RecordsRefused("invalid", _("学时必须是不小于0的数值。"))
+        rows.append(
+            LearningEntry(
+                learner=entry.learner,
+                source=entry.source,
+                title=entry.title[:255],
+                category=entry.category,
+                provider=(entry.provider or "")[:255],
+                hours=entry.hours,
+                occurred_at=entry.occurred_at,
+            )
+        )
+    new = []
+    seen = set()
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start : start + batch_size]
+        known = set(
+            LearningEntry.objects.filter(source__in=[row.source for row in batch]).values_list("source", flat=True)
+        )
+        for row in batch:
+            if row.source not in known and row.source not in seen:
+                seen.add(row.source)
+                new.append(row)
+    # A source recorded before is left as it is, as learning_hours_record leaves it; one recorded by a concurrent
+    # request since the lookup above is skipped by the database (the unique source), not raised.
+    LearningEntry.objects.bulk_create(new, batch_size=batch_size, ignore_conflicts=True)
+    return len(new)
 
 
 def learning_hours_set(

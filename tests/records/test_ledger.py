@@ -15,7 +15,13 @@ from enrolment.models import Attendance
 from enrolment.services import attendance_check_in, attendance_roll_call, enrolment_create
 from records.models import LearningEntry, XapiStatement
 from records.selectors import learning_summary
-from records.services import RecordsRefused, learning_hours_record, learning_hours_withdraw
+from records.services import (
+    HoursLearned,
+    RecordsRefused,
+    learning_hours_record,
+    learning_hours_record_many,
+    learning_hours_withdraw,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +63,29 @@ def test_hours_are_never_negative(learner):
         LearningEntry.objects.create(
             learner=learner, source="x", title="x", hours=Decimal("-1"), occurred_at=timezone.now()
         )
+
+
+def _many(learner, *sources, hours=Decimal("2")):
+    return [
+        HoursLearned(learner=learner, source=source, title="广场舞", hours=hours, occurred_at=timezone.now())
+        for source in sources
+    ]
+
+
+def test_recording_many_at_once_is_idempotent_on_the_source_as_one_by_one_is(learner):
+    _lesson(learner, source="demo:1")
+    assert learning_hours_record_many(_many(learner, "demo:1", "demo:2", "demo:3", "demo:2")) == 2
+    assert learning_hours_record_many(_many(learner, "demo:1", "demo:2", "demo:3")) == 0
+    assert sorted(LearningEntry.objects.values_list("source", flat=True)) == ["demo:1", "demo:2", "demo:3"]
+    assert LearningEntry.objects.get(source="demo:1").title == "书法入门（线上课）"  # the first record stands
+    assert learning_summary(learner).hours == Decimal("5.5")
+
+
+def test_recording_many_refuses_them_all_if_one_has_invalid_hours(learner):
+    entries = _many(learner, "demo:1", "demo:2") + _many(learner, "demo:3", hours=Decimal("NaN"))
+    with pytest.raises(RecordsRefused) as refused:
+        learning_hours_record_many(entries)
+    assert refused.value.code == "invalid" and not LearningEntry.objects.exists()
 
 
 def test_hours_from_another_source_count_by_their_year_and_category(completed, learner):
