@@ -62,32 +62,40 @@ def _looser_tiers_at_once(
     engine: SearchEngine, request: SearchRequest, relaxed: ParsedQuery
 ) -> tuple[EngineResult, ParsedQuery, bool]:
     """The same tiers as _search_tiers after a strict search found nothing, for an engine whose round trips
-    cost more than its searches: relaxed, each word's count and any word are asked in one go (two of them
-    are wasted when the relaxed search matches). The search without the words that match nothing depends on
-    those counts: with two words it is the other word's own search, so each word is searched in full in the
-    same go; with more it is a second round trip."""
+    cost more than its searches. Every tier's count is asked in one go, then the one tier that answers is
+    ranked: a server ranks every match of a loose query (single characters, any word) at several times the
+    cost of counting them, and only one ranking is ever shown. The search without the words that match
+    nothing depends on those counts: with two words it is the other word's own search, so each word's counts
+    are asked in full in the same go; with more it is searched after."""
     if len(relaxed.groups) < 2:
         return engine.search(request, relaxed), relaxed, True
     two_words = len(relaxed.groups) == 2
     each_word = [ParsedQuery(relaxed.text, (g,)) for g in relaxed.groups]
     asked = [
-        Asked(relaxed),
-        *(Asked(word, count_only=not two_words) for word in each_word),
-        Asked(relaxed, match_any=True),
+        Asked(relaxed, ranked=False),
+        *(Asked(word, count_only=not two_words, ranked=False) for word in each_word),
+        Asked(relaxed, match_any=True, ranked=False),
     ]
-    result, *per_word, any_word = engine.search_all(request, asked)
-    if result.total:
-        return result, relaxed, True
+    counted, *per_word, any_word = engine.search_all(request, asked)
+    if counted.total:
+        return _ranked(engine, request, Asked(relaxed, counted=counted)), relaxed, True
     useful = [(word, found) for word, found in zip(each_word, per_word, strict=True) if found.total]
     if useful and len(useful) < len(relaxed.groups):
         if two_words:
             ((word, found),) = useful
-            return found, word, True
+            return _ranked(engine, request, Asked(word, counted=found)), word, True
         narrowed = ParsedQuery(relaxed.text, tuple(word.groups[0] for word, _ in useful))
         result = engine.search(request, narrowed)
         if result.total:
             return result, narrowed, True
-    return any_word, relaxed, True
+    return _ranked(engine, request, Asked(relaxed, match_any=True, counted=any_word)), relaxed, True
+
+
+def _ranked(engine: SearchEngine, request: SearchRequest, asked: Asked) -> EngineResult:
+    """The page of results of a search whose counts are known (nothing to rank when it matched nothing)."""
+    if not asked.counted.total:
+        return asked.counted
+    return engine.search_all(request, [asked])[0]
 
 
 def search(request: SearchRequest) -> SearchResult:

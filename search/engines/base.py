@@ -34,6 +34,12 @@ class Asked:
     parsed: ParsedQuery
     match_any: bool = False
     count_only: bool = False
+    # False: its total and facet counts, without a page of results (ranking every match costs a server far more
+    # than counting them: the looser tiers count first, then rank the one that answers).
+    ranked: bool = True
+    # Its total and counts, already known from an unranked search of the same words and filters: only the
+    # page of results is asked. Engines that work otherwise may ignore both hints.
+    counted: EngineResult | None = field(default=None, compare=False)
 
 
 class SearchEngine:

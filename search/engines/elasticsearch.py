@@ -316,6 +316,13 @@ class ElasticsearchEngine(SearchEngine):
             counting["aggs"] = server_query.aggregations(request, today)
         if asked.count_only:
             return _Prepared([counting], request, asked, "", None)
+        key = self._counts_key(counting)
+        if asked.counted is not None:
+            counted = (asked.counted.total, asked.counted.facets)
+        else:
+            counted = cache.get(key) if key else None
+        if not asked.ranked:
+            return _Prepared([] if counted is not None else [counting], request, asked, key, counted)
         sort = self._sort(request, asked.parsed)
         ranking = {
             "query": query,
@@ -327,8 +334,6 @@ class ElasticsearchEngine(SearchEngine):
             # nested field's doc values, which cannot (UnsupportedOperationException, HTTP 500).
             "track_total_hits": bool(sort) and sort is not NEWEST_FIRST,
         }
-        key = self._counts_key(counting)
-        counted = cache.get(key) if key else None
         # The ranking alone when the counts are cached, or when it counts anyway and no facets are asked (the
         # catalogue's listing, in "soonest" order).
         alone = counted is not None or (ranking["track_total_hits"] and "aggs" not in counting)
@@ -381,7 +386,9 @@ class ElasticsearchEngine(SearchEngine):
         """Read a search's answers: the ranking, then the count unless it was cached."""
         if prepared.asked.count_only:
             return EngineResult(ranked=[], total=answers[0]["hits"]["total"]["value"])
-        ranked = [(int(hit["_id"]), float(hit.get("_score") or 0)) for hit in answers[0]["hits"]["hits"]]
+        ranked = []
+        if prepared.asked.ranked:
+            ranked = [(int(hit["_id"]), float(hit.get("_score") or 0)) for hit in answers[0]["hits"]["hits"]]
         if prepared.counted is not None:
             total, facets = prepared.counted
         else:
@@ -405,7 +412,9 @@ class ElasticsearchEngine(SearchEngine):
         prepared = [self._prepared(request, a) for a in asked]
         bodies = [body for p in prepared for body in p.bodies]
         with self._answering("search"):
-            if len(bodies) == 1:
+            if not bodies:  # all known already (counts from the cache)
+                answers = []
+            elif len(bodies) == 1:
                 answers = [self.client.search(self.index_name, bodies[0])]
             else:
                 answers = self.client.msearch(self.index_name, bodies)

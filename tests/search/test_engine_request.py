@@ -92,6 +92,30 @@ def test_looser_tiers_at_once_answer_as_one_by_one(chestnuts, q, extra):
     )
 
 
+@pytest.mark.parametrize(
+    "q, extra, rankings",
+    [
+        ("板栗焊工", {}, 2),  # the strict search, then the word that matches
+        ("板粒", {}, 2),  # the strict search, then the relaxed one
+        ("焊工证", {"category": "nong-ye-ji-shu"}, 1),  # nothing matches at all: nothing to rank after the strict
+    ],
+)
+def test_the_looser_tiers_are_counted_and_only_the_answering_one_is_ranked(chestnuts, monkeypatch, q, extra, rankings):
+    """Ranking every match of a loose query costs the server several times what counting them does."""
+    client = configured_engine().client
+    sent = []
+    for name in ("search", "msearch"):
+        original = getattr(client, name)
+
+        def spy(index, bodies, _original=original, _many=name == "msearch"):
+            sent.extend(bodies if _many else [bodies])
+            return _original(index, bodies)
+
+        monkeypatch.setattr(client, name, spy)
+    course_search(CourseSearch(q=q, **extra))
+    assert sum(1 for body in sent if body.get("size")) == rankings
+
+
 def test_counts_are_reused_until_the_index_changes(client, chestnuts, tree, indexed):
     first = _api(client, {"q": "板栗"})[1]
     again = _api(client, {"q": "板栗", "page": "1"})[1]
