@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
 from wagtail.models import Site
 
 from courses.search import course_search, course_search_from_query
@@ -11,14 +12,18 @@ router = Router(tags=["课程搜索"])
 API_PAGE_SIZE = 20
 
 
-class NextClassOut(Schema):
+# The answer's models are pydantic's own, not ninja's Schema: a Schema validates through a wrapper that reads
+# every field of every nested object by attribute (ninja's DjangoGetter), about 4 ms of a search answering in
+# 30 (decision 0022). The view builds plain dicts, so pydantic validates them directly, and ninja sends an
+# instance of the declared model without validating it again.
+class NextClassOut(BaseModel):
     id: int
     starts: str
     town: str | None
     seats_left: int
 
 
-class CourseOut(Schema):
+class CourseOut(BaseModel):
     id: int
     title: str
     url: str
@@ -29,13 +34,13 @@ class CourseOut(Schema):
     next_class: NextClassOut | None
 
 
-class FacetValueOut(Schema):
+class FacetValueOut(BaseModel):
     value: str
     label: str
     count: int
 
 
-class FacetsOut(Schema):
+class FacetsOut(BaseModel):
     category: list[FacetValueOut] = []
     audience: list[FacetValueOut] = []
     form: list[FacetValueOut] = []
@@ -46,7 +51,7 @@ class FacetsOut(Schema):
     open_seats: int = 0
 
 
-class CourseSearchOut(Schema):
+class CourseSearchOut(BaseModel):
     count: int
     page: int
     num_pages: int
@@ -127,12 +132,14 @@ def courses_search(request: HttpRequest, filters: Query[CourseSearchQuery]):
     asked = filters.dict(exclude_none=True)
     response = course_search(course_search_from_query(asked, page_size=API_PAGE_SIZE))
     site = _current_site(request) if response.hits else None
-    return {
-        "count": response.total,
-        "page": response.page,
-        "num_pages": response.num_pages,
-        "results": [_course(hit, site) for hit in response.hits],
-        "facets": _facets(response.facets),
-        "facets_approximate": response.facets_approximate,
-        "suggestion": response.suggestion,
-    }
+    return CourseSearchOut.model_validate(
+        {
+            "count": response.total,
+            "page": response.page,
+            "num_pages": response.num_pages,
+            "results": [_course(hit, site) for hit in response.hits],
+            "facets": _facets(response.facets),
+            "facets_approximate": response.facets_approximate,
+            "suggestion": response.suggestion,
+        }
+    )

@@ -36,6 +36,10 @@ def _chinese_words(run: str, dictionary: int) -> tuple[tuple[str, str, str], ...
     return tuple(spelled for spelled in spelled_run(run, dictionary) if len(spelled[0]) > 1 and is_cjk(spelled[0]))
 
 
+# A course's text is normalised each time it is a hit: the same popular courses come up search after search.
+_normalized = lru_cache(maxsize=512)(normalize)
+
+
 def _marks(parsed: ParsedQuery, text: str) -> list[str]:
     """The strings of `text` (normalised) to mark: query words and synonyms, and words whose pinyin was typed."""
     wanted = {w for w in parsed.highlight_words if is_cjk(w) or len(w) > 1}
@@ -55,12 +59,12 @@ def highlight(parsed: ParsedQuery, *, title: str, summary: str, body_html: str) 
     text = plain_text(f"{summary} {plain_text(body_html)}")
     if not parsed or not text:
         return mark_safe(escape(text[:SNIPPET_CHARS]))  # noqa: S308 — escaped just above
-    marks = _marks(parsed, normalize(title + " " + text))
+    normalized = _normalized(text)
+    marks = _marks(parsed, _normalized(title) + " " + normalized)
     if not marks:
         return mark_safe(escape(text[:SNIPPET_CHARS]))  # noqa: S308
     pattern = re.compile("|".join(re.escape(m) for m in marks), re.IGNORECASE)
     # Normalisation (full-width, traditional) keeps lengths, so positions in `normalized` match `text`.
-    normalized = normalize(text)
     if len(normalized) != len(text):
         normalized = text
     first = pattern.search(normalized)
