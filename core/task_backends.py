@@ -25,11 +25,9 @@ class AfterCommitBackend(ImmediateBackend):
         self.validate_task(task)
         key = (task.module_path, repr(args), repr(sorted(kwargs.items())))
         connection = transaction.get_connection()
-        # The same work already waiting for this commit? (A callback rolled back with its savepoint is no longer
-        # in the list, so the work is queued again.)
-        for _savepoints, waiting, _robust in connection.run_on_commit:
-            if getattr(waiting, "task_key", None) == key:
-                return waiting.task_result
+        waiting = _waiting_for_commit(connection, key)
+        if waiting is not None:
+            return waiting.task_result
         result = TaskResult(
             task=task,
             id=get_random_id(),
@@ -44,6 +42,7 @@ class AfterCommitBackend(ImmediateBackend):
             errors=[],
             worker_ids=[],
         )
+
         # _execute_task is the immediate backend's own runner (it records a failure on the result instead of
         # raising, so a broken index update never fails the save); tests/core/test_task_backends.py proves
         # Wagtail's indexes are still filled through it, so an upgrade that renames it fails there.
@@ -51,5 +50,29 @@ class AfterCommitBackend(ImmediateBackend):
             self._execute_task(result)
 
         run.task_key, run.task_result = key, result
+        if connection.in_atomic_block:
+            run.position = len(connection.run_on_commit)
+            _queued(connection)[key] = run
         transaction.on_commit(run, robust=True)
         return result
+
+
+def _queued(connection) -> dict:
+    """The tasks this connection queued for its commit, by key (an attribute of the per-thread connection)."""
+    if not connection.run_on_commit:  # committed or rolled back since: nothing is waiting any more
+        connection.jizhou_queued_tasks = {}
+    return connection.__dict__.setdefault("jizhou_queued_tasks", {})
+
+
+def _waiting_for_commit(connection, key):
+    """The same work already waiting for this commit, or None. Found by its key and checked at the place it was
+    queued: a long transaction (an import of thousands of courses) queues thousands, and a scan per save would be
+    quadratic. The list only grows until commit, except that a savepoint rolled back takes its callbacks out:
+    then places move and the list is scanned (a callback gone with its savepoint is queued again)."""
+    run = _queued(connection).get(key)
+    if run is None:
+        return None
+    queue = connection.run_on_commit
+    if run.position < len(queue) and queue[run.position][1] is run:
+        return run
+    return next((waiting for _, waiting, _ in queue if waiting is run), None)

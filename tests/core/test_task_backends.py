@@ -4,6 +4,7 @@
 import pytest
 from django.db import transaction
 from wagtail.models import ReferenceIndex
+from wagtail.tasks import update_reference_index_task
 
 from courses.models import Category, CoursePage
 from tests.factories import course_page
@@ -19,9 +20,7 @@ def _used_by(category: Category) -> set[int]:
 
 
 @pytest.mark.django_db
-def test_wagtail_indexes_are_filled_when_the_publishing_transaction_commits(
-    tree, django_capture_on_commit_callbacks
-):
+def test_wagtail_indexes_are_filled_when_the_publishing_transaction_commits(tree, django_capture_on_commit_callbacks):
     category = Category.objects.create(name="果树栽培")
     with django_capture_on_commit_callbacks(execute=False) as queued:
         course = course_page(tree["school_a"], title="梨树冬季修剪技术", category=category)
@@ -61,4 +60,27 @@ def test_a_page_saved_three_times_in_one_transaction_is_indexed_once(tree, djang
     assert sorted(path.rsplit(".", 1)[-1] for path, _args, _kwargs in about_the_course) == [
         "insert_or_update_object_task",
         "update_reference_index_task",
+    ]
+
+
+@pytest.mark.django_db
+def test_work_rolled_back_with_its_savepoint_is_queued_again_and_the_rest_once(django_capture_on_commit_callbacks):
+    def index(pk):
+        update_reference_index_task.enqueue("courses", "category", pk)
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        index("1")
+        try:
+            with transaction.atomic():
+                index("2")
+                index("1")  # already waiting in the outer transaction
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        index("2")  # its first queueing went with the savepoint
+        index("1")
+        index("2")
+    assert [callback.task_key[1] for callback in queued] == [
+        repr(("courses", "category", "1")),
+        repr(("courses", "category", "2")),
     ]
