@@ -67,8 +67,9 @@ def _queued(connection) -> dict:
 def _waiting_for_commit(connection, key):
     """The same work already waiting for this commit, or None. Found by its key and checked at the place it was
     queued: a long transaction (an import of thousands of courses) queues thousands, and a scan per save would be
-    quadratic. The list only grows until commit, except that a savepoint rolled back takes its callbacks out:
-    then places move and the list is scanned (a callback gone with its savepoint is queued again)."""
+    quadratic. The list only grows until commit, except that a savepoint rolled back takes out the callbacks
+    queued since it began (the end of the list), so the others keep their places. When the entry at the place is
+    not this work, the list is scanned: normally it went with its savepoint, and is then queued again."""
     run = _queued(connection).get(key)
     if run is None:
         return None
