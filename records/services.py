@@ -215,20 +215,25 @@ def learning_hours_record(
 ) -> LearningEntry:
     """Put hours of learning in the ledger. Idempotent on `source`: recording the same learning event again
     returns the entry already there, unchanged."""
+    fields = _ledger_fields(
+        learner=learner, title=title, hours=hours, occurred_at=occurred_at, category=category, provider=provider
+    )
+    entry, _created = LearningEntry.objects.get_or_create(source=source, defaults=fields)
+    return entry
+
+
+def _ledger_fields(*, learner, title, hours, occurred_at, category, provider) -> dict:
+    """A ledger entry's fields as stored (title and school cut to their columns), after checking the hours."""
     if hours is None or not Decimal(hours).is_finite() or Decimal(hours) < 0:
         raise RecordsRefused("invalid", _("学时必须是不小于0的数值。"))
-    entry, _created = LearningEntry.objects.get_or_create(
-        source=source,
-        defaults={
-            "learner": learner,
-            "title": title[:255],
-            "category": category,
-            "provider": (provider or "")[:255],
-            "hours": hours,
-            "occurred_at": occurred_at,
-        },
-    )
-    return entry
+    return {
+        "learner": learner,
+        "title": title[:255],
+        "category": category,
+        "provider": (provider or "")[:255],
+        "hours": hours,
+        "occurred_at": occurred_at,
+    }
 
 
 @dataclass(frozen=True)
@@ -249,21 +254,20 @@ def learning_hours_record_many(entries: Iterable[HoursLearned], *, batch_size: i
     """`learning_hours_record` for many events at once (an import, the demo's five years of a town's learning):
     the same checks and the same idempotence on `source`, in a few inserts instead of a query pair per event.
     Returns how many events were new. Refuses all of them, changing nothing, if one has invalid hours."""
-    rows = []
-    for entry in entries:
-        if entry.hours is None or not Decimal(entry.hours).is_finite() or Decimal(entry.hours) < 0:
-            raise RecordsRefused("invalid", _("学时必须是不小于0的数值。"))
-        rows.append(
-            LearningEntry(
+    rows = [
+        LearningEntry(
+            source=entry.source,
+            **_ledger_fields(
                 learner=entry.learner,
-                source=entry.source,
-                title=entry.title[:255],
-                category=entry.category,
-                provider=(entry.provider or "")[:255],
+                title=entry.title,
                 hours=entry.hours,
                 occurred_at=entry.occurred_at,
-            )
+                category=entry.category,
+                provider=entry.provider,
+            ),
         )
+        for entry in entries
+    ]
     new = []
     seen = set()
     for start in range(0, len(rows), batch_size):

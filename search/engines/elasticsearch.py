@@ -316,10 +316,10 @@ class ElasticsearchEngine(SearchEngine):
             counting["aggs"] = server_query.aggregations(request, today)
         if asked.count_only:
             return _Prepared([counting], request, asked, "", None)
-        key = self._counts_key(counting)
-        if asked.counted is not None:
-            counted = (asked.counted.total, asked.counted.facets)
+        if asked.counted is not None:  # known: nothing to look up in the shared cache, nothing to keep there
+            key, counted = "", (asked.counted.total, asked.counted.facets)
         else:
+            key = self._counts_key(counting)
             counted = cache.get(key) if key else None
         if not asked.ranked:
             return _Prepared([] if counted is not None else [counting], request, asked, key, counted)
